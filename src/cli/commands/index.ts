@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import { registerConfig } from './config.js';
+
+/** One line per command; each command lives in its own file. */
+export function registerCommands(program: Command): void {
+  registerConfig(program);
+}

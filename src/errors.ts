@@ -1,0 +1,56 @@
+/** Every failure nextoffer reports to a user goes through this one class. */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'INPUT_NOT_FOUND'
+  | 'INPUT_UNSUPPORTED'
+  | 'INPUT_CORRUPT'
+  | 'HEADER_MISMATCH'
+  | 'INGEST_FAILED'
+  | 'DATASET_NOT_FOUND'
+  | 'ARGUMENT_INVALID'
+  | 'DB_ERROR'
+  | 'MIGRATION_FAILED'
+  | 'ARTIFACT_NOT_FOUND'
+  | 'ARTIFACT_STORE_ERROR'
+  | 'NOT_FITTED';
+
+const DEFAULT_STATUS: Record<ErrorCode, number> = {
+  CONFIG_INVALID: 500,
+  INPUT_NOT_FOUND: 404,
+  INPUT_UNSUPPORTED: 415,
+  INPUT_CORRUPT: 422,
+  HEADER_MISMATCH: 422,
+  INGEST_FAILED: 500,
+  DATASET_NOT_FOUND: 404,
+  ARGUMENT_INVALID: 400,
+  DB_ERROR: 500,
+  MIGRATION_FAILED: 500,
+  ARTIFACT_NOT_FOUND: 404,
+  ARTIFACT_STORE_ERROR: 502,
+  NOT_FITTED: 500,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; status?: number } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = options.status ?? DEFAULT_STATUS[code];
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** Message of any thrown value, for wrapping foreign errors. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function assertNever(x: never, what = 'value'): never {
+  throw new Error(`Unexpected ${what}: ${String(x)}`);
+}
