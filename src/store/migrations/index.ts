@@ -1,0 +1,16 @@
+/**
+ * Every schema migration, in the order it is applied. A migration is a TypeScript module so that
+ * `tsc` ships it with the code; once released, a migration is never edited — add a new one.
+ */
+import { migration001 } from './001_init.js';
+
+export interface Migration {
+  /** Positive integer, strictly increasing along `MIGRATIONS`. */
+  readonly id: number;
+  /** Short snake_case name, recorded in `schema_migrations`. */
+  readonly name: string;
+  /** One or more statements, run in one transaction with the `schema_migrations` row. */
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration001];
