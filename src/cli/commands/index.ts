@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { registerConfig } from './config.js';
+import { registerGenerate } from './generate.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
   registerConfig(program);
+  registerGenerate(program);
 }
