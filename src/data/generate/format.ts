@@ -77,7 +77,7 @@ export class RowFormatter {
     const prov = pop.province[c] === NONE ? undefined : PROVINCES[pop.province[c]];
     this.middle[c] =
       `,${flags & FLAG.indresiN ? 'N' : 'S'},${flags & FLAG.indextS ? 'S' : 'N'},` +
-      `${flags & FLAG.conyuempN ? 'N' : ''},${pop.canal[c] === NONE ? '' : T.canalCodes[pop.canal[c]]},` +
+      `${flags & FLAG.conyuempN ? 'N' : ''},${pop.canal[c] === NONE ? '' : T.canals[pop.canal[c]].code},` +
       `${flags & FLAG.indfallS ? 'S' : 'N'}, 1,${prov ? pad(2, prov.code) : 'NA'},"${prov ? prov.name : ''}",`;
     const renta = pop.rentaCents[c];
     this.tail[c] = `,${Number.isNaN(renta) ? '' : String(renta * 0.01)},${SEGMENTS[pop.segment[c]]},`;

@@ -2,11 +2,11 @@
  * The client-column tables the generator samples from, measured on one month of real records
  * (the March 2016 ~10% client sample): histograms and conditional counts, plain data.
  */
-import { AGE_BANDS, SEGMENTS, ageBand, segmentIndex } from './features.js';
+import { AGE_BANDS, SEGMENTS, TENURE_BANDS, ageBand, segmentIndex, tenureBand } from './features.js';
 import { col, quantile, type SantanderRecord } from './measure.js';
 
 /** Channels with fewer rows than this are left out of the channel tables. */
-const MIN_CANAL_ROWS = 20;
+const MIN_CANAL_ROWS = 30;
 
 export interface Province {
   code: number;
@@ -25,6 +25,8 @@ export interface ClientTables {
   newAgeCounts: number[];
   /** Rows by antiguedad (months) 0..max. */
   tenureCounts: number[];
+  /** [age band][tenure years] rows of clients registered ≥ 14 months before (present in 2015-01). */
+  establishedTenureByAge: number[][];
   /** Share of rows with antiguedad 6 and ind_nuevo 1 (ind_nuevo is 1 below 6, 0 above). */
   nuevoAtSix: number;
   /** [age band][segment index] row counts (segment index 3 = missing). */
@@ -33,9 +35,8 @@ export interface ClientTables {
   activeBySegmentAge: number[][];
   /** [segment] share with sexo V. */
   maleBySegment: number[];
-  canalCodes: string[];
-  /** [new (tenure ≤ 12) ? 1 : 0][segment][canal] row counts. */
-  canalCounts: number[][][];
+  /** Channels with their row counts by tenure band × segment (`counts[tenureBand * 4 + segment]`). */
+  canals: { code: string; counts: number[] }[];
   /** Missing segment: share also missing canal; of those, share also missing indrel_1mes/tiprel. */
   segmentMissingCanal: number;
   canalMissingIndrel: number;
@@ -147,12 +148,13 @@ export function measureClientTables(records: readonly SantanderRecord[]): Client
     if (fieldOf(r, 'sexo') === 'V') male[s]++;
   }
   const canalTally = tally(rs.map((r) => fieldOf(r, 'canal_entrada')).filter((c) => c !== ''));
-  const canalCodes = canalTally.filter(([, n]) => n >= MIN_CANAL_ROWS).map(([c]) => c);
-  const canalIndex = new Map(canalCodes.map((c, i) => [c, i]));
-  const canalCounts = [0, 1].map(() => SEGMENTS.map(() => canalCodes.map(() => 0)));
+  const canals = canalTally
+    .filter(([, n]) => n >= MIN_CANAL_ROWS)
+    .map(([code]) => ({ code, counts: new Array<number>(TENURE_BANDS.length * SEGMENTS.length).fill(0) }));
+  const canalIndex = new Map(canals.map((c, i) => [c.code, i]));
   for (const r of rs) {
     const i = canalIndex.get(fieldOf(r, 'canal_entrada'));
-    if (i !== undefined) canalCounts[r.antiguedad <= 12 ? 1 : 0][seg(r)][i]++;
+    if (i !== undefined) canals[i].counts[tenureBand(r.antiguedad) * SEGMENTS.length + seg(r)]++;
   }
   const segMissing = rs.filter((r) => seg(r) === 3);
   const canalMissing = segMissing.filter((r) => fieldOf(r, 'canal_entrada') === '');
@@ -169,12 +171,18 @@ export function measureClientTables(records: readonly SantanderRecord[]): Client
     ageCounts: counts(rs.map((r) => r.age)),
     newAgeCounts: counts(rs.filter((r) => r.antiguedad <= 6).map((r) => r.age)),
     tenureCounts: counts(rs.map((r) => r.antiguedad)),
+    establishedTenureByAge: AGE_BANDS.map((_, b) =>
+      counts(
+        rs
+          .filter((r) => r.antiguedad >= 14 && ageBand(r.age) === b)
+          .map((r) => Math.floor(r.antiguedad / 12)),
+      ),
+    ),
     nuevoAtSix: atSix.filter((r) => fieldOf(r, 'ind_nuevo') === '1').length / Math.max(atSix.length, 1),
     segmentByAge,
     activeBySegmentAge: active.map((row, s) => row.map((a, b) => (activeN[s][b] ? a / activeN[s][b] : 0))),
     maleBySegment: male.map((m, s) => (segN[s] ? m / segN[s] : 0.5)),
-    canalCodes,
-    canalCounts,
+    canals,
     segmentMissingCanal: canalMissing.length / Math.max(segMissing.length, 1),
     canalMissingIndrel:
       canalMissing.filter((r) => fieldOf(r, 'indrel_1mes') === '').length / Math.max(canalMissing.length, 1),

@@ -3,7 +3,7 @@
  * (one slot per client, clients ordered by `fecha_alta` like the real `ncodpers`).
  */
 import { Rng, cumulativeWeights } from '../../ml/random.js';
-import { RENTA_LOG_MEAN, ageBand, canalGroup } from './features.js';
+import { RENTA_LOG_MEAN, SEGMENTS, TENURE_BANDS, ageBand, canalGroup, tenureBand } from './features.js';
 import { CLIENT_TABLES as T, RAW_QUIRKS } from './marginals.js';
 import { COUNTRIES, PROVINCES } from './marginals-geo.js';
 import { FROZEN_UNTIL, LEAVE_RATE, REFERENCE_MONTH, arrivalCounts, newClientShare } from './timeline.js';
@@ -58,7 +58,7 @@ export interface Population {
   flags: Uint8Array;
 }
 
-const CANAL_GROUP_BY_INDEX = Uint8Array.from(T.canalCodes, canalGroup);
+const CANAL_GROUP_BY_INDEX = Uint8Array.from(T.canals, (c) => canalGroup(c.code));
 
 /** Channel group (features.ts) of a channel index (NONE: missing). */
 export function canalGroupOf(canal: number): number {
@@ -73,13 +73,25 @@ export function ageAt(pop: Population, c: number, t: number): number {
 }
 
 const cum = (w: readonly number[]) => cumulativeWeights(w);
-const AGE_CUM = cum(T.ageCounts);
+/** Ages of established clients (all rows less those with tenure ≤ 6 months) and of new clients. */
+const AGE_CUM = cum(T.ageCounts.map((n, a) => Math.max(0, n - (T.newAgeCounts[a] ?? 0))));
 const NEW_AGE_CUM = cum(T.newAgeCounts);
-/** Tenure at 2016-03 of clients already registered in 2015-01 (≥ 14 months). */
-const OLD_TENURE_CUM = cum(T.tenureCounts.map((n, k) => (k >= REFERENCE_MONTH ? n : 0)));
+/** Tenure years at 2016-03 of clients registered by 2015-01 (≥ 14 months), by age band. */
+const TENURE_YEAR_CUM = T.establishedTenureByAge.map(cum);
+/** Tenure months within each tenure year (months ≥ 14 only; year 0 is never drawn). */
+const TENURE_MONTH_CUM = Array.from({ length: Math.ceil(T.tenureCounts.length / 12) }, (_, y) => {
+  const w = Array.from({ length: 12 }, (_m, k) =>
+    12 * y + k >= REFERENCE_MONTH ? (T.tenureCounts[12 * y + k] ?? 0) : 0,
+  );
+  return w.some((x) => x > 0) ? cum(w) : cum([1]);
+});
 const SEGMENT_CUM = T.segmentByAge.map(cum);
-const CANAL_CUM = T.canalCounts.map((bySeg) =>
-  bySeg.map((w) => (w.reduce((a, b) => a + b, 0) >= 20 ? cum(w) : cum(bySeg[1]))),
+/** Channel weights by tenure band and segment; sparse cells fall back to the band's segment 02. */
+const CANAL_CUM = TENURE_BANDS.map((_, band) =>
+  SEGMENTS.map((_s, seg) => {
+    const cell = (g: number) => T.canals.map((c) => c.counts[band * SEGMENTS.length + g]);
+    return cell(seg).reduce((a, b) => a + b, 0) >= 20 ? cum(cell(seg)) : cum(cell(1));
+  }),
 );
 const PROVINCE_CUM = cum(PROVINCES.map((p) => p.rows));
 const COUNTRY_CUM = cum(COUNTRIES.map(([, n]) => n));
@@ -113,13 +125,17 @@ function allocate(size: number, months: number): Population {
   };
 }
 
-/** Arrival, departure and fecha_alta of every client, in `fecha_alta` order (counting sort). */
-function drawTimeline(pop: Population, rng: Rng): Uint8Array {
+/**
+ * Arrival, departure, age and fecha_alta of every client, in `fecha_alta` order (counting sort).
+ * Established clients' tenure is drawn given their age band, new clients register on arrival.
+ */
+function drawTimeline(pop: Population, rng: Rng): void {
   const { size, months } = pop;
   const arrival = new Int16Array(size);
   const alta = new Int16Array(size);
   const day = new Uint8Array(size);
   const fresh = new Uint8Array(size);
+  const age = new Uint8Array(size);
   const counts = arrivalCounts(size, months);
   let i = 0;
   for (let t = 0; t < months; t++) {
@@ -127,7 +143,15 @@ function drawTimeline(pop: Population, rng: Rng): Uint8Array {
     for (let k = 0; k < counts[t]; k++, i++) {
       arrival[i] = t;
       fresh[i] = rng.next() < share ? 1 : 0;
-      alta[i] = fresh[i] ? t : REFERENCE_MONTH - rng.pick(OLD_TENURE_CUM);
+      if (fresh[i]) {
+        // New clients' ages are their ages on arrival; move them to the reference month.
+        age[i] = Math.max(0, Math.min(255, rng.pick(NEW_AGE_CUM) + Math.round((REFERENCE_MONTH - t) / 12)));
+        alta[i] = t;
+      } else {
+        age[i] = rng.pick(AGE_CUM);
+        const years = rng.pick(TENURE_YEAR_CUM[ageBand(age[i])]);
+        alta[i] = REFERENCE_MONTH - (12 * years + rng.pick(TENURE_MONTH_CUM[years]));
+      }
       day[i] = 1 + rng.int(28);
     }
   }
@@ -137,7 +161,6 @@ function drawTimeline(pop: Population, rng: Rng): Uint8Array {
   const start = new Int32Array((months - minAlta + 1) * 28 + 1);
   for (let c = 0; c < size; c++) start[bucket(c) + 1]++;
   for (let b = 1; b < start.length; b++) start[b] += start[b - 1];
-  const isNew = new Uint8Array(size);
   let id = 15889;
   const order = new Int32Array(size);
   for (let c = 0; c < size; c++) order[start[bucket(c)]++] = c;
@@ -146,7 +169,7 @@ function drawTimeline(pop: Population, rng: Rng): Uint8Array {
     pop.arrival[j] = arrival[c];
     pop.altaMonth[j] = alta[c];
     pop.altaDay[j] = day[c];
-    isNew[j] = fresh[c];
+    pop.ageRef[j] = age[c];
     id += 1 + rng.int(2);
     pop.ncodpers[j] = id;
   }
@@ -155,16 +178,11 @@ function drawTimeline(pop: Population, rng: Rng): Uint8Array {
     const life = 1 + Math.floor(Math.log(1 - rng.next()) / stay);
     pop.leave[c] = Math.min(months, pop.arrival[c] + life);
   }
-  return isNew;
 }
 
-/** Demographics of client c (`fresh`: registered in its arrival month). */
-function drawClient(pop: Population, c: number, fresh: boolean, rng: Rng): void {
-  const atArrival = REFERENCE_MONTH - pop.arrival[c];
+/** Demographics of client c beyond age and tenure. */
+function drawClient(pop: Population, c: number, rng: Rng): void {
   pop.birthMonth[c] = rng.int(12);
-  const drawn = fresh ? rng.pick(NEW_AGE_CUM) : rng.pick(AGE_CUM);
-  // New clients' ages are their ages on arrival; move them to the reference month.
-  pop.ageRef[c] = Math.max(0, Math.min(255, fresh ? drawn + Math.round(atArrival / 12) : drawn));
   const band = ageBand(pop.ageRef[c]);
   const seg = rng.pick(SEGMENT_CUM[band]);
   pop.segment[c] = seg;
@@ -177,8 +195,8 @@ function drawClient(pop: Population, c: number, fresh: boolean, rng: Rng): void 
     canalMissing = true;
     indrelMissing = rng.next() < T.canalMissingIndrel;
   }
-  const recent = REFERENCE_MONTH - pop.altaMonth[c] <= 12 ? 1 : 0;
-  pop.canal[c] = canalMissing ? NONE : rng.pick(CANAL_CUM[recent][seg]);
+  const tenure = tenureBand(REFERENCE_MONTH - pop.altaMonth[c]);
+  pop.canal[c] = canalMissing ? NONE : rng.pick(CANAL_CUM[tenure][seg]);
   pop.indrelMes[c] = indrelMissing ? INDREL_MES_MISSING : rng.pick(INDREL_MES_CUM);
   pop.tiprelDraw[c] = rng.next();
   if (rng.next() < FOREIGN_SHARE) {
@@ -216,7 +234,7 @@ function drawClient(pop: Population, c: number, fresh: boolean, rng: Rng): void 
 /** Draws `size` clients over `months` months. */
 export function createPopulation(size: number, months: number, rng: Rng): Population {
   const pop = allocate(size, months);
-  const isNew = drawTimeline(pop, rng);
-  for (let c = 0; c < size; c++) drawClient(pop, c, isNew[c] === 1, rng);
+  drawTimeline(pop, rng);
+  for (let c = 0; c < size; c++) drawClient(pop, c, rng);
   return pop;
 }
