@@ -1,0 +1,335 @@
+/**
+ * `ingest`: reads a Santander file (train_ver2 or test_ver2 layout; .csv, .csv.gz or .zip),
+ * cleans it in one DuckDB scan while a byte scanner checksums and counts its lines, accounts
+ * for every line (ingested or quarantined), and publishes a new dataset version atomically.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, errorMessage, isAppError } from '../../errors.js';
+import { closeDuck, openDuck, rows, sqlString } from '../duckdb.js';
+import {
+  carryMonth,
+  currentManifest,
+  currentVersion,
+  datasetDir,
+  monthDir,
+  newId,
+  publishVersion,
+  type Manifest,
+} from './dataset.js';
+import { account, writeQuarantine, type DuckReject } from './quarantine.js';
+import { formatReport, outputStats, quarantineSummary, rentaStats, type QualityReport } from './report.js';
+import { scanFile, type ScanResult } from './scan.js';
+import { openSource } from './source.js';
+import { cleanQuerySql, outputColumnNames, readCsvSql } from './sql.js';
+
+export interface IngestOptions {
+  dataDir: string;
+  /** DuckDB threads; 0 or absent: one per core. */
+  threads?: number;
+  memoryLimit?: string;
+  /** Ingest even if this exact file (same SHA-256) is already in the dataset. */
+  force?: boolean;
+  /** Allow replacing months that another file put in the dataset (otherwise a DATASET_CONFLICT error). */
+  replace?: boolean;
+  /** Fail instead of quarantining when more than this share of lines is bad (default 0.5). */
+  maxQuarantineShare?: number;
+}
+
+export interface IngestRun {
+  onProgress?: (fraction: number, note: string) => void;
+  signal?: AbortSignal;
+}
+
+export const DATASET_BY_LAYOUT = { train: 'santander', test: 'santander_test' } as const;
+
+/** A per-data-dir lock so two ingests never publish over each other. */
+async function lock(dir: string): Promise<() => Promise<void>> {
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, '.ingest.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(file, 'wx');
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return () => rm(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(await readFile(file, 'utf8').catch(() => '0'));
+      let alive = false;
+      try {
+        alive = pid > 0 && process.kill(pid, 0);
+      } catch {
+        alive = false;
+      }
+      if (alive)
+        throw new AppError('INGEST_FAILED', `another ingest (pid ${pid}) is running on ${dir}`, {
+          status: 409,
+        });
+      await rm(file, { force: true }); // left by a killed ingest
+    }
+  }
+  throw new AppError('INGEST_FAILED', `cannot take the ingest lock ${file}`);
+}
+
+export async function ingest(
+  file: string,
+  options: IngestOptions,
+  run: IngestRun = {},
+): Promise<QualityReport> {
+  const started = performance.now();
+  const root = path.join(options.dataDir, 'datasets');
+  const release = await lock(root);
+  const ingestId = newId('i');
+  const staging = path.join(root, `.staging-${ingestId}`);
+  try {
+    for (const e of await readdir(root))
+      if (e.startsWith('.staging-')) await rm(path.join(root, e), { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
+    return await ingestInto(file, options, run, { root, staging, ingestId, started });
+  } catch (e) {
+    if (isAppError(e)) throw e;
+    throw new AppError('INGEST_FAILED', `${file}: ${errorMessage(e)}`, { cause: e });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+    await release();
+  }
+}
+
+interface Ctx {
+  root: string;
+  staging: string;
+  ingestId: string;
+  started: number;
+}
+
+async function ingestInto(
+  file: string,
+  options: IngestOptions,
+  run: IngestRun,
+  ctx: Ctx,
+): Promise<QualityReport> {
+  const source = await openSource(file, ctx.staging);
+  const name = DATASET_BY_LAYOUT[source.layout];
+  const dir = datasetDir(options.dataDir, name);
+  const previous = await currentManifest(options.dataDir, name);
+  const outDir = path.join(ctx.staging, 'version');
+  const duck = await openDuck({
+    threads: options.threads,
+    memoryLimit: options.memoryLimit,
+    tempDir: path.join(ctx.staging, 'tmp'),
+  });
+  let scanned: ScanResult | null = null;
+  let duplicate = false;
+  const timer = setInterval(() => {
+    const p = duck.conn.progress.percentage;
+    run.onProgress?.(p >= 0 ? p / 100 : 0, scanned ? 'cleaning' : 'reading');
+  }, 200);
+  try {
+    const scanP = scanFile(source.csvPath, {
+      gzip: source.gzip,
+      latin1: source.latin1,
+      signal: run.signal,
+    }).then((s) => {
+      scanned = s;
+      duplicate = !options.force && !!previous?.months.some((m) => m.sourceSha256 === s.sha256);
+      if (duplicate) duck.conn.interrupt();
+      return s;
+    });
+    const abort = () => duck.conn.interrupt();
+    run.signal?.addEventListener('abort', abort);
+    const copySql =
+      `COPY (${cleanQuerySql(readCsvSql(source.csvPath, source.header, source), source.layout)}) ` +
+      `TO ${sqlString(outDir)} (FORMAT parquet, PARTITION_BY (fecha_dato), WRITE_PARTITION_COLUMNS true, PARQUET_VERSION v2)`;
+    const copyP = duck.conn.run(copySql).then((r) => r.rowsChanged);
+    const [scanR, copyR] = await Promise.allSettled([scanP, copyP]);
+    run.signal?.removeEventListener('abort', abort);
+    if (scanR.status === 'rejected') throw readError(file, scanR.reason);
+    const scan = scanR.value;
+    if (duplicate && previous) return skipped(ctx, source, scan, previous, name);
+    if (run.signal?.aborted)
+      throw new AppError('INGEST_FAILED', `${file}: cancelled; the dataset is unchanged`);
+    if (copyR.status === 'rejected') throw readError(file, copyR.reason);
+    const written = copyR.value;
+
+    const rejects = await rows<DuckReject>(
+      duck.conn,
+      `SELECT line, error_type, csv_line, error_message FROM rejects ORDER BY line, column_idx`,
+    );
+    const nullDir = path.join(outDir, 'fecha_dato=__HIVE_DEFAULT_PARTITION__'); // rows whose key failed
+    let keyInvalid = 0;
+    if (existsSync(nullDir)) {
+      const [r] = await rows<{ n: string }>(
+        duck.conn,
+        `SELECT count(*) AS n FROM read_parquet(${sqlString(path.join(nullDir, '*.parquet'))})`,
+      );
+      keyInvalid = Number(r.n);
+      await rm(nullDir, { recursive: true });
+    }
+    const acc = account(
+      scan,
+      rejects.map((r) => ({ ...r, line: Number(r.line) })),
+      written,
+      keyInvalid,
+    );
+    const maxShare = options.maxQuarantineShare ?? 0.5;
+    if (acc.rowsIngested === 0 || acc.quarantined.length > maxShare * acc.linesRead) {
+      const first = acc.quarantined
+        .slice(0, 3)
+        .map((q) => `line ${q.line}: ${q.rule} (${q.message})`)
+        .join('; ');
+      throw new AppError(
+        'INPUT_CORRUPT',
+        `${file}: ${acc.quarantined.length} of ${acc.linesRead} lines cannot be read (limit ${(maxShare * 100).toFixed(0)}%)` +
+          `${first ? `: ${first}` : ''}; the dataset is unchanged`,
+      );
+    }
+
+    run.onProgress?.(1, 'publishing');
+    const newMonths = (await readdir(outDir))
+      .filter((d) => d.startsWith('fecha_dato='))
+      .map((d) => d.slice(11))
+      .sort();
+    const clash = (previous?.months ?? []).filter(
+      (m) => newMonths.includes(m.month) && m.sourceSha256 !== scan.sha256,
+    );
+    if (clash.length && !options.replace) {
+      const from = previous!.sources.find((s) => s.sha256 === clash[0].sourceSha256);
+      throw new AppError(
+        'DATASET_CONFLICT',
+        `${file}: month${clash.length > 1 ? 's' : ''} ${clash.map((m) => m.month).join(', ')} already in dataset ${name} ` +
+          `from ${from?.path ?? clash[0].sourceSha256} (ingest ${clash[0].ingestId}); pass --replace to replace them. The dataset is unchanged`,
+      );
+    }
+    const newFiles = newMonths.map((m) => path.join(monthDir(outDir, m), '*.parquet'));
+    const paddedQuarantined = acc.quarantined.filter((q) => scan.isPadded(q.line)).length;
+    const stats = await outputStats(duck.conn, newFiles, source.layout, scan.paddedLines - paddedQuarantined);
+    const prevVersion = await currentVersion(dir);
+    const carried = (previous?.months ?? []).filter((m) => !newMonths.includes(m.month));
+    for (const m of carried) await carryMonth(path.join(dir, 'versions', prevVersion!), outDir, m.month);
+    const allFiles = [...newMonths, ...carried.map((m) => m.month)].map((m) =>
+      path.join(monthDir(outDir, m), '*.parquet'),
+    );
+    const renta = await rentaStats(duck.conn, allFiles, newFiles);
+
+    const ingestDir = path.join(dir, 'ingests', ctx.ingestId);
+    await mkdir(ingestDir, { recursive: true });
+    const quarantineFile = acc.quarantined.length ? path.join(ingestDir, 'quarantine.csv') : null;
+    if (quarantineFile) await writeQuarantine(quarantineFile, acc.quarantined);
+
+    const version = newId('v');
+    const months = [
+      ...carried,
+      ...stats.months.map((m) => ({ ...m, ingestId: ctx.ingestId, sourceSha256: scan.sha256 })),
+    ].sort((a, b) => a.month.localeCompare(b.month));
+    const liveShas = new Set(months.map((m) => m.sourceSha256));
+    const manifest: Manifest = {
+      kind: 'nextoffer.dataset',
+      format: 1,
+      name,
+      version,
+      createdAt: new Date().toISOString(),
+      layout: source.layout,
+      columns: outputColumnNames(source.layout),
+      months,
+      rows: months.reduce((s, m) => s + m.rows, 0),
+      clients: renta.clients,
+      sources: [
+        ...(previous?.sources ?? []).filter((s) => liveShas.has(s.sha256) && s.sha256 !== scan.sha256),
+        {
+          ingestId: ctx.ingestId,
+          path: path.resolve(file),
+          sha256: scan.sha256,
+          bytes: scan.bytes,
+          ingestedAt: new Date().toISOString(),
+        },
+      ],
+      renta: renta.renta,
+    };
+    const report: QualityReport = {
+      ingestId: ctx.ingestId,
+      dataset: name,
+      status: 'succeeded',
+      version,
+      source: sourceInfo(source, scan),
+      linesRead: acc.linesRead,
+      rowsIngested: acc.rowsIngested,
+      rowsQuarantined: acc.quarantined.length,
+      fixes: stats.fixes,
+      quarantine: quarantineSummary(acc.byRule),
+      firstQuarantined: acc.quarantined.slice(0, 10),
+      quarantineFile,
+      missing: stats.missing,
+      droppedColumns: ['tipodom'],
+      months: stats.months,
+      renta: { ...renta.renta, aboveCap: renta.aboveCap },
+      seconds: (performance.now() - ctx.started) / 1000,
+    };
+    await writeFile(path.join(ingestDir, 'quality.json'), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(path.join(ingestDir, 'quality.txt'), `${formatReport(report)}\n`);
+    await publishVersion(dir, outDir, manifest);
+    return report;
+  } finally {
+    clearInterval(timer);
+    closeDuck(duck);
+  }
+}
+
+function sourceInfo(
+  source: Awaited<ReturnType<typeof openSource>>,
+  scan: ScanResult,
+): QualityReport['source'] {
+  return {
+    path: path.resolve(source.path),
+    format: source.format,
+    layout: source.layout,
+    bytes: scan.bytes,
+    sha256: scan.sha256,
+    encoding: source.latin1 ? 'latin-1' : 'utf-8',
+  };
+}
+
+function skipped(
+  ctx: Ctx,
+  source: Awaited<ReturnType<typeof openSource>>,
+  scan: ScanResult,
+  previous: Manifest,
+  name: string,
+): QualityReport {
+  const months = previous.months.filter((m) => m.sourceSha256 === scan.sha256);
+  return {
+    ingestId: ctx.ingestId,
+    dataset: name,
+    status: 'skipped',
+    version: previous.version,
+    source: sourceInfo(source, scan),
+    linesRead: Math.max(0, scan.lines - 1),
+    rowsIngested: 0,
+    rowsQuarantined: 0,
+    fixes: [],
+    quarantine: [],
+    firstQuarantined: [],
+    quarantineFile: null,
+    missing: {},
+    droppedColumns: [],
+    months: months.map((m) => ({ month: m.month, rows: m.rows, clients: m.clients })),
+    renta: { ...previous.renta, aboveCap: 0 },
+    seconds: (performance.now() - ctx.started) / 1000,
+  };
+}
+
+/** Turns a reader failure (truncated gzip, garbage) into a one-line error naming the file. */
+function readError(file: string, e: unknown): AppError {
+  if (isAppError(e)) return e;
+  const msg = errorMessage(e).split('\n')[0];
+  if (/unexpected end of file|incorrect header check|gzip|invalid (block|distance|stored)/i.test(msg))
+    return new AppError(
+      'INPUT_CORRUPT',
+      `${file}: corrupt or truncated gzip data (${msg}); the dataset is unchanged`,
+      { cause: e },
+    );
+  return new AppError('INPUT_CORRUPT', `${file}: cannot be read (${msg}); the dataset is unchanged`, {
+    cause: e,
+  });
+}
