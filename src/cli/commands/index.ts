@@ -2,10 +2,14 @@ import type { Command } from 'commander';
 import { registerConfig } from './config.js';
 import { registerIngest } from './ingest.js';
 import { registerGenerate } from './generate.js';
+import { registerStart } from './start.js';
+import { registerDataset } from './dataset.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
-  registerIngest(program);
-  registerConfig(program);
+  registerStart(program);
   registerGenerate(program);
+  registerIngest(program);
+  registerDataset(program);
+  registerConfig(program);
 }
