@@ -10,7 +10,9 @@ export interface DuckOptions {
   tempDir?: string;
 }
 
-export async function openDuck(options: DuckOptions = {}): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
+export async function openDuck(
+  options: DuckOptions = {},
+): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
   const settings: Record<string, string> = { preserve_insertion_order: 'true' };
   if (options.threads && options.threads > 0) settings.threads = String(options.threads);
   if (options.memoryLimit) settings.memory_limit = options.memoryLimit;

@@ -60,7 +60,10 @@ export type SantanderProduct = (typeof SANTANDER_PRODUCTS)[number];
 export type SantanderClientColumn = (typeof SANTANDER_CLIENT_COLUMNS)[number];
 
 /** `test_ver2.csv`: keys + client columns (24 columns). */
-export const SANTANDER_TEST_HEADER: readonly string[] = [...SANTANDER_KEY_COLUMNS, ...SANTANDER_CLIENT_COLUMNS];
+export const SANTANDER_TEST_HEADER: readonly string[] = [
+  ...SANTANDER_KEY_COLUMNS,
+  ...SANTANDER_CLIENT_COLUMNS,
+];
 
 /** `train_ver2.csv`: keys + client columns + product flags (48 columns). */
 export const SANTANDER_TRAIN_HEADER: readonly string[] = [...SANTANDER_TEST_HEADER, ...SANTANDER_PRODUCTS];
