@@ -13,7 +13,8 @@ export interface DuckOptions {
 export async function openDuck(
   options: DuckOptions = {},
 ): Promise<{ instance: DuckDBInstance; conn: DuckDBConnection }> {
-  const settings: Record<string, string> = { preserve_insertion_order: 'true' };
+  // Row order inside a month partition carries no meaning; not preserving it lets DuckDB stream.
+  const settings: Record<string, string> = { preserve_insertion_order: 'false' };
   if (options.threads && options.threads > 0) settings.threads = String(options.threads);
   if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
   if (options.tempDir) settings.temp_directory = options.tempDir;
