@@ -20,6 +20,8 @@ export async function openDuck(
   if (options.tempDir) settings.temp_directory = options.tempDir;
   const instance = await DuckDBInstance.create(':memory:', settings);
   const conn = await instance.connect();
+  // Progress tracking (read through `conn.progress`) without DuckDB printing its own bar.
+  await conn.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false;');
   return { instance, conn };
 }
 
