@@ -53,6 +53,8 @@ function unwrap(buf: Buffer, start: number, end: number): [number, number] {
   return [start, end];
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
 /** `YYYY-MM-DD` naming a real calendar day: the same rule as the SQL key check. */
@@ -68,8 +70,8 @@ export function isValidDateField(buf: Buffer, start: number, end: number): boole
   const m = num(5, 2);
   const d = num(8, 2);
   if (m < 1 || m > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return d <= days;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= (m === 2 ? (leap ? 29 : 28) : DAYS_IN_MONTH[m - 1]);
 }
 
 /** 1 to 9 digits, not all zeros: the same rule as the SQL key check. */
