@@ -83,4 +83,9 @@ console.log(line('nextoffer ingest (clean + quarantine + publish)', tIngest, aft
 console.log(
   `ingest: ${report.linesRead.toLocaleString('en-US')} lines = ${report.rowsIngested.toLocaleString('en-US')} ingested + ${report.rowsQuarantined} quarantined; ${report.months.length} months`,
 );
+if (report.phases)
+  console.log(
+    `ingest phases: read+clean ${report.phases.readClean.toFixed(2)} s, accounting ${report.phases.account.toFixed(2)} s, ` +
+      `statistics ${report.phases.stats.toFixed(2)} s, publish ${(tIngest - report.seconds).toFixed(2)} s`,
+  );
 console.log(`ratio ingest / count(*) = ${(tIngest / tCount).toFixed(2)} (target ≤ 2.00)`);

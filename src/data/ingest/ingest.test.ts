@@ -49,6 +49,8 @@ describe('ingest of the real head file', () => {
     expect(report.months).toEqual([{ month: '2015-01-28', rows: 9999, clients: 9999 }]);
     expect(await countRows(dataDir)).toBe(9999);
     expect(report.missing.tipodom).toBeUndefined();
+    expect(report.missing.renta).toBe(fix('renta_missing')! + fix('renta_invalid')!);
+    expect(report.missing.ncodpers).toBe(0);
     expect(report.source.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 

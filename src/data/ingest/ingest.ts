@@ -121,6 +121,7 @@ async function ingestInto(
       throw new AppError('INGEST_FAILED', `${file}: cancelled; the dataset is unchanged`);
     if (copyR.status === 'rejected') throw readError(file, copyR.reason);
     const written = copyR.value;
+    const tRead = performance.now();
 
     const rejects = await rows<DuckReject>(
       duck.conn,
@@ -173,6 +174,7 @@ async function ingestInto(
     }
     const newFiles = newMonths.map((m) => path.join(monthDir(outDir, m), '*.parquet'));
     const paddedQuarantined = acc.quarantined.filter((q) => scan.isPadded(q.line)).length;
+    const tAccount = performance.now();
     const stats = await outputStats(duck.conn, newFiles, source.layout, scan.paddedLines - paddedQuarantined);
     const prevVersion = await currentVersion(dir);
     const carried = (previous?.months ?? []).filter((m) => !newMonths.includes(m.month));
@@ -234,6 +236,11 @@ async function ingestInto(
       months: stats.months,
       renta: { ...renta.renta, aboveCap: renta.aboveCap },
       seconds: (performance.now() - ctx.started) / 1000,
+      phases: {
+        readClean: (tRead - ctx.started) / 1000,
+        account: (tAccount - tRead) / 1000,
+        stats: (performance.now() - tAccount) / 1000,
+      },
     };
     await writeFile(path.join(ingestDir, 'quality.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(path.join(ingestDir, 'quality.txt'), `${formatReport(report)}\n`);

@@ -26,11 +26,16 @@ export interface QualityReport {
   months: { month: string; rows: number; clients: number }[];
   renta: Manifest['renta'] & { aboveCap: number };
   seconds: number;
+  /** Seconds per phase: the one-pass read and clean (with the checksum scan beside it), line accounting, output statistics. */
+  phases?: { readClean: number; account: number; stats: number };
 }
 
 const list = (files: string[]) => `[${files.map(sqlString).join(', ')}]`;
 
-/** Rule counts, missing values and month sizes of freshly written parquet files. */
+/**
+ * Rule counts and month sizes of freshly written parquet files (one pass), and nulls per column
+ * from the Parquet footers' statistics (no pass at all).
+ */
 export async function outputStats(
   conn: DuckDBConnection,
   files: string[],
@@ -38,40 +43,46 @@ export async function outputStats(
   paddedRows: number,
 ) {
   const src = `read_parquet(${list(files)})`;
-  const fixSql = FIX_RULES.filter((r) => r.name !== 'trim_padding')
+  const rules = FIX_RULES.filter((r) => r.name !== 'trim_padding');
+  const fixSql = rules
     .map((r) => `count(*) FILTER (WHERE dq_flags & ${r.bit} <> 0) AS "${r.name}"`)
     .join(', ');
-  const cols = outputColumnNames(layout).filter((c) => c !== 'dq_flags');
-  const missSql = cols.map((c) => `count(*) - count(${c}) AS "${c}"`).join(', ');
-  const [fixRow] = await rows<Record<string, string>>(conn, `SELECT ${fixSql} FROM ${src}`);
-  const [missRow] = await rows<Record<string, string>>(conn, `SELECT ${missSql} FROM ${src}`);
-  const months = await rows<{ month: string; rows: string; clients: string }>(
+  const months = await rows<Record<string, string>>(
     conn,
-    `SELECT strftime(fecha_dato, '%Y-%m-%d') AS month, count(*) AS rows, count(DISTINCT ncodpers) AS clients
+    `SELECT strftime(fecha_dato, '%Y-%m-%d') AS month, count(*) AS rows, count(DISTINCT ncodpers) AS clients, ${fixSql}
      FROM ${src} GROUP BY 1 ORDER BY 1`,
   );
+  const cols = outputColumnNames(layout).filter((c) => c !== 'dq_flags');
+  const nulls = await rows<{ col: string; n: string }>(
+    conn,
+    `SELECT path_in_schema AS col, sum(stats_null_count) AS n FROM parquet_metadata(${list(files)}) GROUP BY 1`,
+  );
+  const nullsBy = new Map(nulls.map((r) => [r.col, Number(r.n)]));
+  const total = (name: string) => months.reduce((acc, m) => acc + Number(m[name]), 0);
   return {
     fixes: FIX_RULES.map((r) => ({
       rule: r.name,
       description: r.description,
-      rows: r.name === 'trim_padding' ? paddedRows : Number(fixRow[r.name]),
+      rows: r.name === 'trim_padding' ? paddedRows : total(r.name),
     })),
-    missing: Object.fromEntries(cols.map((c) => [c, Number(missRow[c])])),
+    missing: Object.fromEntries(cols.map((c) => [c, nullsBy.get(c) ?? 0])),
     months: months.map((m) => ({ month: m.month, rows: Number(m.rows), clients: Number(m.clients) })),
   };
 }
 
-/** Income imputation table over a whole version: median by province, overall median, 99.9th percentile cap. */
+/**
+ * Income imputation table over a whole version (median by province, overall median, 99.9th
+ * percentile cap) and its distinct clients; then the new rows above the cap.
+ */
 export async function rentaStats(conn: DuckDBConnection, files: string[], newFiles: string[]) {
   const src = `read_parquet(${list(files)})`;
-  const byProv = await rows<{ nomprov: string; med: number | null }>(
+  const groups = await rows<{ nomprov: string | null; med: number | null; cap: number | null }>(
     conn,
-    `SELECT nomprov, median(renta) AS med FROM ${src} GROUP BY nomprov ORDER BY nomprov`,
+    `SELECT nomprov, median(renta) AS med, quantile_cont(renta, 0.999) AS cap
+     FROM ${src} GROUP BY GROUPING SETS ((nomprov), ()) ORDER BY nomprov`,
   );
-  const [all] = await rows<{ med: number | null; cap: number | null; clients: string }>(
-    conn,
-    `SELECT median(renta) AS med, quantile_cont(renta, 0.999) AS cap, count(DISTINCT ncodpers) AS clients FROM ${src}`,
-  );
+  const [clients] = await rows<{ n: string }>(conn, `SELECT count(DISTINCT ncodpers) AS n FROM ${src}`);
+  const all = groups.find((g) => g.nomprov === null) ?? { med: null, cap: null };
   let aboveCap = 0;
   if (all.cap !== null && newFiles.length) {
     const [r] = await rows<{ n: string }>(
@@ -81,11 +92,11 @@ export async function rentaStats(conn: DuckDBConnection, files: string[], newFil
     aboveCap = Number(r.n);
   }
   const medianByProvince: Record<string, number> = {};
-  for (const p of byProv) if (p.med !== null) medianByProvince[p.nomprov] = p.med;
+  for (const p of groups) if (p.nomprov !== null && p.med !== null) medianByProvince[p.nomprov] = p.med;
   return {
     renta: { medianByProvince, median: all.med, cap: all.cap },
     aboveCap,
-    clients: Number(all.clients),
+    clients: Number(clients.n),
   };
 }
 
