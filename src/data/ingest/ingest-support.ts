@@ -71,6 +71,7 @@ export function skipped(
     linesRead: Math.max(0, scan.lines - 1),
     rowsIngested: 0,
     rowsQuarantined: 0,
+    duplicateKeyRows: 0,
     fixes: [],
     quarantine: [],
     firstQuarantined: [],

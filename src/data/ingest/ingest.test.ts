@@ -51,6 +51,7 @@ describe('ingest of the real head file', () => {
     expect(report.missing.tipodom).toBeUndefined();
     expect(report.missing.renta).toBe(fix('renta_missing')! + fix('renta_invalid')!);
     expect(report.missing.ncodpers).toBe(0);
+    expect(report.duplicateKeyRows).toBe(0);
     expect(report.source.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
@@ -109,6 +110,7 @@ describe('quarantine', () => {
     const report = await ingest(file, { dataDir, threads: 1 });
     expect(report.linesRead).toBe(1003);
     expect(report.rowsIngested).toBe(1000);
+    expect(report.duplicateKeyRows).toBe(0);
     expect(report.firstQuarantined.map((q) => [q.line, q.rule])).toEqual([
       [302, 'column_count'],
       [602, 'fecha_dato_invalid'],
@@ -176,3 +178,43 @@ function splitCsvKeepQuotes(line: string): string[] {
   out.push(cur);
   return out;
 }
+
+describe('text variants', () => {
+  it('reads CRLF line ends, a last line without a line break, and Latin-1 text', async () => {
+    const dir = await tempDir();
+    const lines = headLines().slice(0, 1001);
+    const crlf = path.join(dir, 'crlf.csv');
+    writeFileSync(crlf, lines.join('\r\n'));
+    const a = await ingest(crlf, { dataDir: path.join(dir, 'a'), threads: 1 });
+    expect([a.linesRead, a.rowsIngested, a.rowsQuarantined]).toEqual([1000, 1000, 0]);
+
+    const latin = path.join(dir, 'latin1.csv');
+    writeFileSync(latin, Buffer.from(`${lines.join('\n')}\n`, 'latin1'));
+    const b = await ingest(latin, { dataDir: path.join(dir, 'b'), threads: 1 });
+    expect(b.source.encoding).toBe('latin-1');
+    expect(b.rowsIngested).toBe(1000);
+    const inst = await DuckDBInstance.create(':memory:');
+    const conn = await inst.connect();
+    const manifest = await currentManifest(path.join(dir, 'b'), 'santander');
+    const glob = parquetGlob(versionDir(datasetDir(path.join(dir, 'b'), 'santander'), manifest!.version));
+    const provinces = (
+      await conn.runAndReadAll(`SELECT DISTINCT nomprov FROM read_parquet('${glob}') WHERE cod_prov = 15`)
+    ).getRowObjectsJson();
+    expect(provinces).toEqual([{ nomprov: 'CORUÑA, A' }]);
+    conn.closeSync();
+    inst.closeSync();
+  });
+});
+
+describe('repeated keys', () => {
+  it('keeps and counts rows that repeat a client within a month', async () => {
+    const dir = await tempDir();
+    const lines = headLines();
+    const file = path.join(dir, 'dups.csv');
+    writeFileSync(file, `${[...lines.slice(0, 101), lines[5], lines[7]].join('\n')}\n`);
+    const report = await ingest(file, { dataDir: dir, threads: 1 });
+    expect(report.rowsIngested).toBe(102);
+    expect(report.duplicateKeyRows).toBe(2);
+    expect(report.months).toEqual([{ month: '2015-01-28', rows: 102, clients: 100 }]);
+  });
+});

@@ -227,6 +227,7 @@ async function ingestInto(
       linesRead: acc.linesRead,
       rowsIngested: acc.rowsIngested,
       rowsQuarantined: acc.quarantined.length,
+      duplicateKeyRows: stats.months.reduce((n, m) => n + m.rows - m.clients, 0),
       fixes: stats.fixes,
       quarantine: quarantineSummary(acc.byRule),
       firstQuarantined: acc.quarantined.slice(0, 10),

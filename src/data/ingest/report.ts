@@ -16,6 +16,8 @@ export interface QualityReport {
   linesRead: number;
   rowsIngested: number;
   rowsQuarantined: number;
+  /** Ingested rows whose (fecha_dato, ncodpers) repeats an earlier row of the same month: kept, and flagged here. */
+  duplicateKeyRows: number;
   fixes: { rule: string; description: string; rows: number }[];
   quarantine: { rule: QuarantineRule; description: string; lines: number }[];
   firstQuarantined: QuarantinedLine[];
@@ -127,6 +129,10 @@ export function formatReport(r: QualityReport): string {
     `Lines read ${fmt(r.linesRead)} = ingested ${fmt(r.rowsIngested)} + quarantined ${fmt(r.rowsQuarantined)}   ` +
       `(${r.seconds.toFixed(1)} s, dataset ${r.dataset} version ${r.version})`,
   );
+  if (r.duplicateKeyRows > 0)
+    out.push(
+      `warning: ${fmt(r.duplicateKeyRows)} rows repeat a client already present in the same month (see clients < rows below)`,
+    );
   const w = Math.max(...r.fixes.map((f) => f.rule.length), 24);
   out.push('', `${'fix rule'.padEnd(w)}  ${'rows'.padStart(12)}  ${'share'.padStart(8)}  what it does`);
   for (const f of r.fixes)
