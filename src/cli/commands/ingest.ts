@@ -34,6 +34,10 @@ export async function runIngest(
     enabled: showProgress && process.stderr.isTTY,
   });
   let report: QualityReport;
+  // Ctrl-C cancels cleanly: DuckDB is interrupted, the staging files removed, the dataset untouched.
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
   try {
     report = await ingest(
       file,
@@ -45,7 +49,7 @@ export async function runIngest(
         replace: flags.replace,
         maxQuarantineShare: numberFlag('max-quarantine-share', flags.maxQuarantineShare, 0, 1),
       },
-      { onProgress: (f, note) => progress.update(f, 1, note) },
+      { onProgress: (f, note) => progress.update(f, 1, note), signal: controller.signal },
     );
   } catch (e) {
     progress.done('failed');
@@ -58,6 +62,8 @@ export async function runIngest(
       }).catch(() => undefined); // the ingest error is the one to report
     }
     throw e;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
   }
   progress.done();
   await withDatabase(config, async (db) => {

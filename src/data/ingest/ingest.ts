@@ -114,11 +114,11 @@ async function ingestInto(
     const [scanR, copyR] = await Promise.allSettled([scanP, copyP]);
     clearInterval(timer);
     run.signal?.removeEventListener('abort', abort);
+    if (run.signal?.aborted)
+      throw new AppError('INGEST_FAILED', `${file}: cancelled; the dataset is unchanged`);
     if (scanR.status === 'rejected') throw readError(file, scanR.reason);
     const scan = scanR.value;
     if (duplicate && previous) return skipped(ctx, source, scan, previous, name);
-    if (run.signal?.aborted)
-      throw new AppError('INGEST_FAILED', `${file}: cancelled; the dataset is unchanged`);
     if (copyR.status === 'rejected') throw readError(file, copyR.reason);
     const written = copyR.value;
     const tRead = performance.now();
