@@ -89,7 +89,7 @@ export function registerIngest(program: Command): void {
     .option('--data-dir <dir>', 'data directory (default: NEXTOFFER_DATA_DIR)')
     .option('--json', 'print the quality report as JSON on stdout')
     .option('--force', 'ingest even if this exact file was ingested before')
-    .option('--replace', 'replace months that another file put in the dataset')
+    .option('--no-replace', 'refuse (instead of replace) months that another file put in the dataset')
     .option('--threads <n>', 'DuckDB threads (default: NEXTOFFER_THREADS, 0 = all cores)')
     .option('--max-quarantine-share <x>', 'fail when more than this share of lines is bad (default 0.5)')
     .action(async (file: string, flags: Flags) => {

@@ -44,7 +44,7 @@ export function registerStart(program: Command): void {
         );
       }
       // The demo file owns the demo months: a different size or seed replaces them.
-      const report = await runIngest(config, file, { replace: true }, !flags.json);
+      const report = await runIngest(config, file, {}, !flags.json);
       if (flags.json) {
         printJson(report);
         return;

@@ -34,6 +34,8 @@ export interface SourceEntry {
   sha256: string;
   bytes: number;
   ingestedAt: string;
+  /** Months this file contributed when it was ingested (some may since have been replaced). */
+  months: string[];
 }
 
 export interface Manifest {
@@ -102,6 +104,14 @@ export async function currentManifest(dataDir: string, name: string): Promise<Ma
   const dir = datasetDir(dataDir, name);
   const version = await currentVersion(dir);
   return version ? readManifest(dir, version) : null;
+}
+
+/** Was this exact file ingested, with every month it brought still in the dataset? */
+export function alreadyIngested(manifest: Manifest | null, sha256: string): boolean {
+  const source = manifest?.sources.find((s) => s.sha256 === sha256);
+  if (!manifest || !source) return false;
+  const owner = new Map(manifest.months.map((m) => [m.month, m.sourceSha256]));
+  return source.months.every((m) => owner.get(m) === sha256);
 }
 
 /** Hard-links (or copies across devices) every file of a month directory into a staging version. */

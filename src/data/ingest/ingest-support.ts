@@ -72,6 +72,7 @@ export function skipped(
     rowsIngested: 0,
     rowsQuarantined: 0,
     duplicateKeyRows: 0,
+    replacedMonths: [],
     fixes: [],
     quarantine: [],
     firstQuarantined: [],

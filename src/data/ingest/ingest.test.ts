@@ -63,15 +63,26 @@ describe('ingest of the real head file', () => {
     expect(await countRows(dataDir)).toBe(9999);
   });
 
-  it('replaces a month only when asked, and keeps one copy of each row', async () => {
+  it('replaces a month from another file (unless told not to), keeping one copy of each row', async () => {
     const lines = headLines();
     const file = path.join(dataDir, 'first-100.csv');
     writeFileSync(file, `${lines.slice(0, 101).join('\n')}\n`);
-    await expect(ingest(file, { dataDir, threads: 1 })).rejects.toMatchObject({ code: 'DATASET_CONFLICT' });
+    await expect(ingest(file, { dataDir, threads: 1, replace: false })).rejects.toMatchObject({
+      code: 'DATASET_CONFLICT',
+    });
     expect(await countRows(dataDir)).toBe(9999);
-    const r = await ingest(file, { dataDir, threads: 1, replace: true });
+    const r = await ingest(file, { dataDir, threads: 1 });
     expect(r.rowsIngested).toBe(100);
+    expect(r.replacedMonths).toEqual([{ month: '2015-01-28', rows: 9999, source: HEAD_FILE }]);
     expect(await countRows(dataDir)).toBe(100);
+    // The head file's month now comes from another file: ingesting it again is not a no-op.
+    const back = await ingest(HEAD_FILE, { dataDir, threads: 1 });
+    expect(back.status).toBe('succeeded');
+    expect(await countRows(dataDir)).toBe(9999);
+    const manifest = await currentManifest(dataDir, 'santander');
+    expect(manifest?.sources.map((s) => [path.basename(s.path), s.months])).toEqual([
+      ['train_ver2_head.csv', ['2015-01-28']],
+    ]);
   });
 });
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { AppError, errorMessage, isAppError } from '../../errors.js';
 import { closeDuck, openDuck, rows, sqlString } from '../duckdb.js';
 import {
+  alreadyIngested,
   carryMonth,
   currentManifest,
   currentVersion,
@@ -32,7 +33,11 @@ export interface IngestOptions {
   memoryLimit?: string;
   /** Ingest even if this exact file (same SHA-256) is already in the dataset. */
   force?: boolean;
-  /** Allow replacing months that another file put in the dataset (otherwise a DATASET_CONFLICT error). */
+  /**
+   * Months of this file already in the dataset from another file: replaced (default: the latest
+   * delivery of a month wins, and the report lists what it replaced), or, when false, refused
+   * with a DATASET_CONFLICT error.
+   */
   replace?: boolean;
   /** Fail instead of quarantining when more than this share of lines is bad (default 0.5). */
   maxQuarantineShare?: number;
@@ -101,7 +106,7 @@ async function ingestInto(
       signal: run.signal,
     }).then((s) => {
       scanned = s;
-      duplicate = !options.force && !!previous?.months.some((m) => m.sourceSha256 === s.sha256);
+      duplicate = !options.force && alreadyIngested(previous, s.sha256);
       if (duplicate) duck.conn.interrupt();
       return s;
     });
@@ -164,12 +169,12 @@ async function ingestInto(
     const clash = (previous?.months ?? []).filter(
       (m) => newMonths.includes(m.month) && m.sourceSha256 !== scan.sha256,
     );
-    if (clash.length && !options.replace) {
+    if (clash.length && options.replace === false) {
       const from = previous!.sources.find((s) => s.sha256 === clash[0].sourceSha256);
       throw new AppError(
         'DATASET_CONFLICT',
         `${file}: month${clash.length > 1 ? 's' : ''} ${clash.map((m) => m.month).join(', ')} already in dataset ${name} ` +
-          `from ${from?.path ?? clash[0].sourceSha256} (ingest ${clash[0].ingestId}); pass --replace to replace them. The dataset is unchanged`,
+          `from ${from?.path ?? clash[0].sourceSha256} (ingest ${clash[0].ingestId}) and replacing was turned off. The dataset is unchanged`,
       );
     }
     const newFiles = newMonths.map((m) => path.join(monthDir(outDir, m), '*.parquet'));
@@ -214,6 +219,7 @@ async function ingestInto(
           sha256: scan.sha256,
           bytes: scan.bytes,
           ingestedAt: new Date().toISOString(),
+          months: newMonths,
         },
       ],
       renta: renta.renta,
@@ -228,6 +234,11 @@ async function ingestInto(
       rowsIngested: acc.rowsIngested,
       rowsQuarantined: acc.quarantined.length,
       duplicateKeyRows: stats.months.reduce((n, m) => n + m.rows - m.clients, 0),
+      replacedMonths: clash.map((m) => ({
+        month: m.month,
+        rows: m.rows,
+        source: previous?.sources.find((s) => s.sha256 === m.sourceSha256)?.path ?? m.sourceSha256,
+      })),
       fixes: stats.fixes,
       quarantine: quarantineSummary(acc.byRule),
       firstQuarantined: acc.quarantined.slice(0, 10),

@@ -18,6 +18,8 @@ export interface QualityReport {
   rowsQuarantined: number;
   /** Ingested rows whose (fecha_dato, ncodpers) repeats an earlier row of the same month: kept, and flagged here. */
   duplicateKeyRows: number;
+  /** Months this ingest took over from another source file, with the rows they had. */
+  replacedMonths: { month: string; rows: number; source: string }[];
   fixes: { rule: string; description: string; rows: number }[];
   quarantine: { rule: QuarantineRule; description: string; lines: number }[];
   firstQuarantined: QuarantinedLine[];
@@ -129,6 +131,8 @@ export function formatReport(r: QualityReport): string {
     `Lines read ${fmt(r.linesRead)} = ingested ${fmt(r.rowsIngested)} + quarantined ${fmt(r.rowsQuarantined)}   ` +
       `(${r.seconds.toFixed(1)} s, dataset ${r.dataset} version ${r.version})`,
   );
+  for (const m of r.replacedMonths)
+    out.push(`replaced month ${m.month} (${fmt(m.rows)} rows from ${m.source})`);
   if (r.duplicateKeyRows > 0)
     out.push(
       `warning: ${fmt(r.duplicateKeyRows)} rows repeat a client already present in the same month (see clients < rows below)`,
