@@ -80,6 +80,8 @@ async function ingestInto(
   run: IngestRun,
   ctx: IngestCtx,
 ): Promise<QualityReport> {
+  if (run.signal?.aborted)
+    throw new AppError('INGEST_FAILED', `${file}: cancelled; the dataset is unchanged`);
   const source = await openSource(file, ctx.staging);
   const name = DATASET_BY_LAYOUT[source.layout];
   const dir = datasetDir(options.dataDir, name);
