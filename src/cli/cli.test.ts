@@ -86,3 +86,37 @@ describe('nextoffer CLI', () => {
     expect(r.err).toContain('--threads "many": must be an integer');
   });
 });
+
+describe('nextoffer check', () => {
+  it('reports the embedded database, the file artifact store and the datasets', async () => {
+    const dataDir = await tempDir();
+    const { code, out } = await run('check', '--data-dir', dataDir, '--json');
+    expect(code).toBe(0);
+    const results = JSON.parse(out) as { name: string; ok: boolean; detail: string }[];
+    expect(results.map((r) => [r.name, r.ok])).toEqual([
+      ['database', true],
+      ['artifacts', true],
+      ['dataset', true],
+    ]);
+    expect(results[0].detail).toMatch(/^pglite at .*schema version 1$/);
+    expect(results[1].detail).toMatch(/^fs at .*write, read, delete ok$/);
+    expect(results[2].detail).toBe('none ingested yet');
+  });
+
+  it('fails with exit code 1 and names the component when the database is unreachable', async () => {
+    const dataDir = await tempDir();
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = 'postgres://bank:secret@127.0.0.1:1/nextoffer';
+    try {
+      const { code, out, err } = await run('check', '--data-dir', dataDir);
+      expect(code).toBe(1);
+      expect(out).toMatch(/^FAIL database .*127\.0\.0\.1:1/m);
+      expect(out).not.toContain('secret');
+      expect(out).toMatch(/^ok {3}artifacts/m);
+      expect(err).toContain('error [CONFIG_INVALID]: database check failed');
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
+  });
+});

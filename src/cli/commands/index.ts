@@ -4,6 +4,7 @@ import { registerIngest } from './ingest.js';
 import { registerGenerate } from './generate.js';
 import { registerStart } from './start.js';
 import { registerDataset } from './dataset.js';
+import { registerCheck } from './check.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   registerIngest(program);
   registerDataset(program);
   registerConfig(program);
+  registerCheck(program);
 }
