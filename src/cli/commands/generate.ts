@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DEFAULT_GENERATE_OPTIONS, assertGenerateOptions } from '../../data/generate/generate.js';
 import { writeSantanderCsv } from '../../data/generate/write.js';
 import { AppError } from '../../errors.js';
+import { intFlag } from '../context.js';
 import { createProgress } from '../progress.js';
 
 interface GenerateFlags {
@@ -12,14 +13,6 @@ interface GenerateFlags {
   seed: string;
   out?: string;
   json?: boolean;
-}
-
-/** A non-negative decimal integer flag, or an ARGUMENT_INVALID error naming it. */
-function integerFlag(flag: string, value: string): number {
-  if (!/^\d+$/.test(value.trim())) {
-    throw new AppError('ARGUMENT_INVALID', `${flag} must be a non-negative integer, got '${value}'`);
-  }
-  return Number(value.trim());
 }
 
 function outFlag(value: string | undefined): string {
@@ -45,9 +38,10 @@ export function registerGenerate(program: Command): void {
     .option('--json', 'print a machine-readable summary on stdout')
     .action(async (flags: GenerateFlags) => {
       const options = {
-        customers: integerFlag('--customers', flags.customers),
-        months: integerFlag('--months', flags.months),
-        seed: integerFlag('--seed', flags.seed),
+        // Commander fills the defaults, so every flag has a value here.
+        customers: intFlag('customers', flags.customers) ?? DEFAULT_GENERATE_OPTIONS.customers,
+        months: intFlag('months', flags.months) ?? DEFAULT_GENERATE_OPTIONS.months,
+        seed: intFlag('seed', flags.seed) ?? DEFAULT_GENERATE_OPTIONS.seed,
       };
       try {
         assertGenerateOptions(options);

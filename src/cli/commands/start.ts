@@ -3,7 +3,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { writeSantanderCsv } from '../../data/generate/write.js';
-import { datasetDir } from '../../data/ingest/dataset.js';
+import { datasetDir, readManifest } from '../../data/ingest/dataset.js';
 import { formatReport } from '../../data/ingest/report.js';
 import { configWith, print, printJson, type CommonFlags } from '../context.js';
 import { createProgress } from '../progress.js';
@@ -65,11 +65,7 @@ export function registerStart(program: Command): void {
 async function lastQualityText(dataDir: string, dataset: string, version: string): Promise<string | null> {
   const dir = datasetDir(dataDir, dataset);
   try {
-    const manifest = JSON.parse(
-      await readFile(path.join(dir, 'versions', version, 'manifest.json'), 'utf8'),
-    ) as {
-      sources: { ingestId: string }[];
-    };
+    const manifest = await readManifest(dir, version);
     const last = manifest.sources.at(-1);
     return last ? await readFile(path.join(dir, 'ingests', last.ingestId, 'quality.txt'), 'utf8') : null;
   } catch {

@@ -12,11 +12,12 @@ import {
   alreadyIngested,
   carryMonth,
   currentManifest,
-  currentVersion,
   datasetDir,
   monthDir,
   newId,
   publishVersion,
+  removeStaleStaging,
+  versionDir,
   type Manifest,
 } from './dataset.js';
 import { account, writeQuarantine, type DuckReject } from './quarantine.js';
@@ -61,8 +62,7 @@ export async function ingest(
   const ingestId = newId('i');
   const staging = path.join(root, `.staging-${ingestId}`);
   try {
-    for (const e of await readdir(root))
-      if (e.startsWith('.staging-')) await rm(path.join(root, e), { recursive: true, force: true });
+    await removeStaleStaging(root);
     await mkdir(staging, { recursive: true });
     return await ingestInto(file, options, run, { root, staging, ingestId, started });
   } catch (e) {
@@ -189,9 +189,8 @@ async function ingestInto(
       source.layout,
       scan.paddedLines - paddedQuarantined,
     );
-    const prevVersion = await currentVersion(dir);
     const carried = (previous?.months ?? []).filter((m) => !newMonths.includes(m.month));
-    for (const m of carried) await carryMonth(path.join(dir, 'versions', prevVersion!), outDir, m.month);
+    for (const m of carried) await carryMonth(versionDir(dir, previous!.version), outDir, m.month);
     const allFiles = [...newMonths, ...carried.map((m) => m.month)].map((m) =>
       path.join(monthDir(outDir, m), '*.parquet'),
     );

@@ -159,7 +159,7 @@ export async function scanFile(file: string, options: ScanOptions): Promise<Scan
   };
 
   for await (const chunk of text) {
-    let buf = chunk as Buffer;
+    const buf = chunk as Buffer;
     let pos = 0;
     if (carry.length > 0) {
       const nl = buf.indexOf(NL);
@@ -179,7 +179,6 @@ export async function scanFile(file: string, options: ScanOptions): Promise<Scan
       pos = nl + 1;
     }
     if (pos < buf.length) carry = Buffer.from(buf.subarray(pos));
-    buf = Buffer.alloc(0);
   }
   if (carry.length > 0) handle(carry, 0, carry.length);
   const bitmap = padded;
