@@ -13,7 +13,10 @@ export type ErrorCode =
   | 'MIGRATION_FAILED'
   | 'ARTIFACT_NOT_FOUND'
   | 'ARTIFACT_STORE_ERROR'
-  | 'NOT_FITTED';
+  | 'NOT_FITTED'
+  | 'CATALOG_INVALID'
+  | 'COMPLIANCE_VIOLATION'
+  | 'OFFER_NOT_FOUND';
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
@@ -30,6 +33,9 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   ARTIFACT_NOT_FOUND: 404,
   ARTIFACT_STORE_ERROR: 502,
   NOT_FITTED: 500,
+  CATALOG_INVALID: 422,
+  COMPLIANCE_VIOLATION: 422,
+  OFFER_NOT_FOUND: 404,
 };
 
 export class AppError extends Error {
