@@ -75,6 +75,16 @@ function inScope(scope: RuleScope, product: Product): boolean {
   }
 }
 
+const providerPatterns = new WeakMap<Provider, RegExp>();
+function providerPattern(p: Provider): RegExp {
+  let re = providerPatterns.get(p);
+  if (!re) {
+    re = new RegExp(`(?:${[p.name, p.nameEn].map(escapeRegExp).join('|')})`, 'i');
+    providerPatterns.set(p, re);
+  }
+  return re;
+}
+
 const overlaps = (a: Match, b: Match) => a.start < b.end && b.start < a.end;
 
 /** Runs every rule (or `rules`) on one ad. */
@@ -108,11 +118,9 @@ export function checkOffer(input: CheckInput, rules: readonly Rule[] = RULES): F
       });
     const t = rule.test;
     switch (t.type) {
-      case 'provider_name': {
-        const names = [input.provider.name, input.provider.nameEn].map(escapeRegExp).join('|');
-        if (!new RegExp(`(?:${names})`, 'i').test(doc.full)) add(null, `«${input.provider.name}» is missing`);
+      case 'provider_name':
+        if (!providerPattern(input.provider).test(doc.full)) add(null, `«${input.provider.name}» is missing`);
         break;
-      }
       case 'require': {
         let needed = t.when !== 'any_condition';
         let trigger: Match | undefined;

@@ -61,7 +61,7 @@ export const PATTERNS: Record<Locale, Record<PatternKey, RegExp>> = {
     siteWord: /on the website|https?:\/\/|\b[a-z0-9-]+\.(?:ru|example|com)\b/gi,
     riskWarning: /Assess your financial capacity and risks/gi,
     returnsPromise:
-      /\bguarantee[ds]?\b|\bguaranteeing\b|\brisk[- ]free\b|\bsure to (?:earn|make)\b|\bwe promise\b/gi,
+      /(?<!not )\bguarantee[ds]?\b|\bguaranteeing\b|\brisk[- ]free\b|\bsure to (?:earn|make)\b|\bwe promise\b/gi,
     superlative: /\b(?:best|cheapest|lowest|most profitable|number one|no\. ?1)\b|#1\b/gi,
     foreignCurrency: new RegExp(
       `${NUM}\\s?(?:\\$|€|£|USD|EUR|dollars?|euros?)|(?:\\$|€|£|USD\\s|EUR\\s)\\s?${NUM}`,
