@@ -185,19 +185,17 @@ describe.runIf(existsSync(YAKUTIA))('offer engine on Dataset_Yakutia.xlsx', () =
 
   it('every text of 250 clients × 22 products × 8 channels is compliant and fits', () => {
     const e = createOfferEngine({ catalog, seed: 11 });
-    const items = clients
-      .slice(0, 250)
-      .flatMap((features, i) =>
-        catalog.products.flatMap((p) =>
-          catalog.channels.map((c) => ({
-            client_id: i + 1,
-            features,
-            product: p.code,
-            channel: c.code,
-            consent: true,
-          })),
-        ),
-      );
+    const items = clients.slice(0, 250).flatMap((features, i) =>
+      catalog.products.flatMap((p) =>
+        catalog.channels.map((c) => ({
+          client_id: i + 1,
+          features,
+          product: p.code,
+          channel: c.code,
+          consent: true,
+        })),
+      ),
+    );
     const out = e.generate(items);
     const bad = out.filter((a) => a.text === '' || a.findings.length > 0 || recheck(catalog, a).length > 0);
     expect(bad).toEqual([]);
