@@ -108,7 +108,12 @@ export class OfferLog {
   /** One saved offer; `OFFER_NOT_FOUND` when the id is unknown. */
   async get(offerId: string): Promise<SavedOffer> {
     if (!UUID_RE.test(offerId)) throw invalid(`offer id ${JSON.stringify(offerId)} is not a UUID`);
-    const [r] = await this.#db.query<OfferRow>('select * from offers where offer_id = $1', [offerId]);
+    const [r] = await this.#db.query<OfferRow>(
+      `select offer_id, request_id, client_id, product, channel, locale, text, title, subject, elements,
+              features, confidence, created_at
+         from offers where offer_id = $1`,
+      [offerId],
+    );
     if (!r) throw new AppError('OFFER_NOT_FOUND', `no offer with id ${offerId}`);
     return {
       offerId: r.offer_id,
@@ -161,13 +166,14 @@ export class OfferLog {
     };
   }
 
-  /** Every marked offer with its latest outcome, oldest offer first. */
+  /** Every marked offer with its latest outcome, in the order the offers were saved. */
   async trainingSet(): Promise<TrainingRow[]> {
     const rows = await this.#db.query<OfferRow & { outcome: OfferOutcome }>(
-      `select o.*, l.outcome
+      `select o.offer_id, o.client_id, o.product, o.channel, o.locale, o.elements, o.features, o.confidence,
+              l.outcome
          from offers o
          join lateral (select outcome from offer_outcomes u where u.offer_id = o.offer_id order by u.id desc limit 1) l on true
-        order by o.created_at, o.offer_id`,
+        order by o.seq`,
     );
     return rows.map((r) => ({
       offerId: r.offer_id,

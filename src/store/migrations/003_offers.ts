@@ -10,6 +10,7 @@ export const migration003: Migration = {
   sql: `
     create table offers (
       offer_id uuid primary key default gen_random_uuid(),
+      seq bigint generated always as identity unique,
       request_id text,
       client_id bigint not null,
       product text not null check (product <> ''),
