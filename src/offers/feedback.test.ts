@@ -91,9 +91,6 @@ describe('feedback moves confidence and choice toward the better phrasing', () =
     const other = second.filter((a) => !a.elements.includes(GOOD)).map((a) => a.confidence);
     expect(mean(good)).toBeGreaterThan(0.35);
     expect(mean(good) - mean(other)).toBeGreaterThan(0.2);
-    process.stderr.write(
-      `FIG ${shareBefore} ${shareAfter} ${mean(good)} ${mean(other)} ${JSON.stringify(model.report)}\n`,
-    );
     // Other phrasings are still tried (Thompson sampling keeps exploring).
     expect(other.length).toBeGreaterThan(0);
   });
