@@ -104,8 +104,11 @@ describe('offer engine on synthetic clients', () => {
       ).join('\n');
     expect(gen('1')).toMatch(/пришла 1\u00a0зарплата/);
     expect(gen('3')).toMatch(/пришли 3\u00a0зарплаты/);
-    expect(gen('12')).toMatch(/пришло 12\u00a0зарплат/);
-    expect(gen('21')).toMatch(/пришла 21\u00a0зарплата/);
+    expect(gen('12')).toMatch(/пришло 12\u00a0зарплат\./);
+    expect(gen('21')).toMatch(/21\u00a0поступление зарплаты/);
+    expect(gen('24')).toMatch(/24\u00a0поступления зарплаты/);
+    expect(gen('25')).toMatch(/25\u00a0поступлений зарплаты/);
+    expect(gen('21')).not.toMatch(/зарплата\./);
   });
 
   it('returns no text without consent where the channel needs it', () => {

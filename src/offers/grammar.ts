@@ -60,6 +60,8 @@ function render(ctx: GrammarContext, book: Phrasebook, choice: Choice): Candidat
   const benefit = choice.benefit.render(ctx);
   if (benefit === null) return null;
   const cta = choice.cta.render(ctx) ?? '';
+  // «…оформление в приложении. Оформите в приложении.» reads badly: skip such pairs.
+  if (/приложени|\bapp\b/.test(benefit) && /приложени|\bapp\b/.test(cta)) return null;
   const heading = choice.heading?.render(ctx) ?? undefined;
   const [legalId, legal] = legalBlock(book, ctx.product, choice.benefit, ctx.provider.site);
   const elements = [

@@ -49,13 +49,16 @@ const hook = (id: string, short: boolean, affinity: readonly string[], render: H
 });
 
 const HOOKS: Hook[] = [
+  // cnt_zp_12m counts salary inflows, which can exceed 12 a year: «зарплаты» reads right up to 12.
   hook('hook.salary.1', false, SALARY, ({ profile: p }) =>
-    pos(p.salaryMonths)
+    pos(p.salaryMonths) && p.salaryMonths <= 12
       ? `За год на ваш счёт ${ruPlural(p.salaryMonths, ['пришла', 'пришли', 'пришло'])} ${c(p.salaryMonths, ['зарплата', 'зарплаты', 'зарплат'])}.`
       : null,
   ),
   hook('hook.salary.2', true, SALARY, ({ profile: p }) =>
-    pos(p.salaryMonths) ? `${c(p.salaryMonths, ['зарплата', 'зарплаты', 'зарплат'])} за год у нас.` : null,
+    pos(p.salaryMonths)
+      ? `${c(p.salaryMonths, ['поступление', 'поступления', 'поступлений'])} зарплаты за год у нас.`
+      : null,
   ),
   hook('hook.fuel.1', true, ['CC', 'DC', 'AUTO', 'AUTO_SCR', 'INS_PROPERTY'], ({ profile: p }) =>
     pos(p.txFuel) ? `За 3 месяца вы ${c(p.txFuel, ['раз', 'раза', 'раз'])} платили картой на АЗС.` : null,

@@ -6,6 +6,8 @@ import { registerStart } from './start.js';
 import { registerDataset } from './dataset.js';
 import { registerCheck } from './check.js';
 import { registerCatalog } from './catalog.js';
+import { registerOffers } from './offers.js';
+import { registerCompliance } from './compliance.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -16,4 +18,6 @@ export function registerCommands(program: Command): void {
   registerConfig(program);
   registerCheck(program);
   registerCatalog(program);
+  registerOffers(program);
+  registerCompliance(program);
 }
