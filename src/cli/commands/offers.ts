@@ -76,6 +76,15 @@ function printAnswer(a: OfferAnswer & { offer_id?: string }): void {
   if (a.text) print(a.text.replace(/^/gm, '  '));
 }
 
+/**
+ * `--data-dir` and `--json` exist on `offers` and on its subcommands; written after a subcommand,
+ * commander gives them to `offers`. Take them from whichever command received them.
+ */
+function sharedFlags(own: CommonFlags, cmd: Command): CommonFlags {
+  const parent = (cmd.parent?.opts() ?? {}) as CommonFlags;
+  return { dataDir: own.dataDir ?? parent.dataDir, json: own.json ?? parent.json };
+}
+
 export function registerOffers(program: Command): void {
   const offers = program
     .command('offers')
@@ -142,14 +151,15 @@ export function registerOffers(program: Command): void {
     .command('train')
     .alias('retrain')
     .description('fit the confidence model on the outcomes stored in the database and print its calibration')
-    .option('--seed <n>', 'seed of the hold-out split', '1')
+    .option('--split-seed <n>', 'seed of the hold-out split', '1')
     .option('--data-dir <dir>', 'data directory')
     .option('--json', 'print JSON')
-    .action(async (flags: CommonFlags & { seed: string }) => {
+    .action(async (own: CommonFlags & { splitSeed: string }, cmd: Command) => {
+      const flags = { ...own, ...sharedFlags(own, cmd) };
       const config = configWith(flags);
       const catalog = loadCatalog(catalogPath());
       const model = await withDatabase(config, (db) =>
-        trainFromLog(new OfferLog(db), catalog, { seed: intFlag('seed', flags.seed) ?? 1 }),
+        trainFromLog(new OfferLog(db), catalog, { seed: intFlag('split-seed', flags.splitSeed) ?? 1 }),
       );
       const store = openArtifactStore(config);
       try {
@@ -169,7 +179,13 @@ export function registerOffers(program: Command): void {
     .option('--data-dir <dir>', 'data directory')
     .option('--json', 'print JSON')
     .action(
-      async (offerId: string, outcome: string, flags: CommonFlags & { comment?: string; user?: string }) => {
+      async (
+        offerId: string,
+        outcome: string,
+        own: CommonFlags & { comment?: string; user?: string },
+        cmd: Command,
+      ) => {
+        const flags = { ...own, ...sharedFlags(own, cmd) };
         if (outcome !== 'success' && outcome !== 'failure')
           throw new AppError(
             'ARGUMENT_INVALID',
