@@ -110,8 +110,8 @@ export function checkCatalog(raw: unknown): CatalogFinding[] {
   if (typeof raw.version !== 'string' || raw.version === '') bad('version', 'must be a non-empty string');
   if (typeof raw.demo !== 'boolean') bad('demo', 'must be true or false');
   const str = (o: Obj, key: string, p: string) => {
-    if (typeof o[key] !== 'string' || (o[key] as string).trim() === '')
-      bad(`${p}.${key}`, 'must be a non-empty string');
+    const v = o[key];
+    if (typeof v !== 'string' || v.trim() === '') bad(`${p}.${key}`, 'must be a non-empty string');
   };
   const num = (v: unknown, p: string, min = 0, max = Infinity) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)

@@ -82,6 +82,11 @@ function text(features: Record<string, unknown>, key: string): string | null {
 export function parseGender(features: Record<string, unknown>): Gender {
   const raw = features.gender ?? features.sexo;
   if (raw === undefined || raw === null) return 'unknown';
+  if (typeof raw !== 'string' && typeof raw !== 'number')
+    throw new AppError(
+      'ARGUMENT_INVALID',
+      `feature "gender": ${JSON.stringify(raw)} is not 0/1, female/male or NULL`,
+    );
   const t = String(raw).trim().toLowerCase();
   if (['1', 'f', 'female', 'ж', 'жен', 'h'].includes(t)) return 'female';
   if (['0', 'm', 'male', 'м', 'муж', 'v'].includes(t)) return 'male';

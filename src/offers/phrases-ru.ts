@@ -7,7 +7,6 @@ import {
   formatPercent,
   formatPercentRange,
   formatRubles,
-  formatTermMonths,
   ruPlural,
   ruPluralIndex,
   type RuForms,

@@ -81,7 +81,7 @@ function printAnswer(a: OfferAnswer & { offer_id?: string }): void {
  * commander gives them to `offers`. Take them from whichever command received them.
  */
 function sharedFlags(own: CommonFlags, cmd: Command): CommonFlags {
-  const parent = (cmd.parent?.opts() ?? {}) as CommonFlags;
+  const parent: CommonFlags = cmd.parent?.opts() ?? {};
   return { dataDir: own.dataDir ?? parent.dataDir, json: own.json ?? parent.json };
 }
 
