@@ -26,3 +26,6 @@ export { RULES, type Rule } from './compliance/rules.js';
 export { ConfidenceModel, priorOf, type CalibrationReport, type TrainingExample } from './confidence.js';
 export { smsInfo, limitViolations } from './channel-limits.js';
 export { clientProfile, type ClientProfile } from './features.js';
+export { createRewriter, REWRITE_TIMEOUT_MS, type RewriterOptions } from './rewriter.js';
+export { trainFromLog, loadConfidenceModel, saveConfidenceModel, CONFIDENCE_ARTIFACT } from './feedback.js';
+export { loadClients, type ClientRecord } from './clients.js';

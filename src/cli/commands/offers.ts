@@ -4,6 +4,7 @@ import { AppError } from '../../errors.js';
 import { loadCatalog, type Catalog } from '../../offers/catalog.js';
 import { loadClients } from '../../offers/clients.js';
 import { createOfferEngine, type OfferAnswer, type OfferRequestItem } from '../../offers/engine.js';
+import { createRewriter } from '../../offers/rewriter.js';
 import { loadConfidenceModel, saveConfidenceModel, trainFromLog } from '../../offers/feedback.js';
 import type { CalibrationReport } from '../../offers/confidence.js';
 import { openArtifactStore } from '../../store/artifacts.js';
@@ -20,6 +21,7 @@ interface OffersFlags extends CommonFlags {
   assumeConsent?: boolean;
   save?: boolean;
   model: boolean;
+  rewrite?: boolean;
 }
 
 function codes(flag: string | undefined, all: string[], what: string): string[] {
@@ -100,6 +102,10 @@ export function registerOffers(program: Command): void {
     )
     .option('--save', 'store the offers in the database (for feedback) and print their ids')
     .option('--no-model', 'ignore a trained confidence model (use the prior)')
+    .option(
+      '--rewrite',
+      'paraphrase through the LLM at LLM_BASE_URL (each paraphrase re-checked, dropped on any finding)',
+    )
     .option('--data-dir <dir>', 'data directory')
     .option('--json', 'print JSON')
     .action(async (flags: OffersFlags) => {
@@ -135,7 +141,12 @@ export function registerOffers(program: Command): void {
           channels.map((channel) => ({ ...c, product, channel, locale, consent })),
         );
       });
-      const answers: (OfferAnswer & { offer_id?: string })[] = engine.generate(items);
+      let answers: (OfferAnswer & { offer_id?: string })[] = engine.generate(items);
+      if (flags.rewrite) {
+        if (config.llmBaseUrl === '')
+          throw new AppError('ARGUMENT_INVALID', '--rewrite needs LLM_BASE_URL to be set');
+        answers = await createRewriter({ baseUrl: config.llmBaseUrl, catalog }).rewrite(answers);
+      }
       if (flags.save) {
         const kept = answers.flatMap((a, i) => (a.text === '' ? [] : [{ a, features: items[i].features }]));
         const ids = await withDatabase(config, (db) =>
