@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'NOT_FITTED'
   | 'CATALOG_INVALID'
   | 'COMPLIANCE_VIOLATION'
-  | 'OFFER_NOT_FOUND';
+  | 'OFFER_NOT_FOUND'
+  | 'MODEL_NOT_FOUND'
+  | 'RUN_NOT_FOUND';
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
@@ -36,6 +38,8 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   CATALOG_INVALID: 422,
   COMPLIANCE_VIOLATION: 422,
   OFFER_NOT_FOUND: 404,
+  MODEL_NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
 };
 
 export class AppError extends Error {

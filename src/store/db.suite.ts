@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import { sqlState, type Database, type DatabaseKind, type Queryable } from './db.js';
 import { defineIngestRunsTests } from './ingest-runs.suite.js';
 import { defineOfferLogTests } from './offers.suite.js';
+import { defineRegistryTests } from './registry.suite.js';
 import { MIGRATIONS, appliedMigrations, migrate, type Migration } from './migrate.js';
 
 export interface DbSuiteHandle {
@@ -41,12 +42,12 @@ async function tableExists(db: Database, name: string): Promise<boolean> {
   return row.present;
 }
 
-/** Ids and the latest id of the real migrations, so these tests hold as migrations are added. */
+/** Ids of every shipped migration, and the latest: the schema version after `migrate`. */
 const IDS = MIGRATIONS.map((m) => m.id);
 const LATEST = IDS[IDS.length - 1];
 
 const BROKEN: Migration = {
-  id: 90,
+  id: LATEST + 1,
   name: 'broken',
   sql: `create table broken_t (x int);
         insert into broken_t values (1);
@@ -107,7 +108,9 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
         const error = await expectAppError(
           migrate(db, [...MIGRATIONS, BROKEN]),
           'MIGRATION_FAILED',
-          new RegExp(`090_broken.*rolled back.*migration ${LATEST}.*no_such_table`),
+          new RegExp(
+            `${String(LATEST + 1).padStart(3, '0')}_broken.*rolled back.*migration ${LATEST}.*no_such_table`,
+          ),
         );
         expect(error.cause).toBeInstanceOf(AppError);
         expect(await tableExists(db, 'broken_t')).toBe(false);
@@ -124,14 +127,14 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
       it('refuses a database migrated by a newer version', async () => {
         await migrate(db);
         await db.query(
-          `insert into schema_migrations (id, name, applied_at) values (99, 'from_the_future', now())`,
+          `insert into schema_migrations (id, name, applied_at) values (999, 'from_the_future', now())`,
         );
         await expectAppError(
           migrate(db),
           'MIGRATION_FAILED',
-          new RegExp(`newer version.*099_from_the_future.*up to ${LATEST}`),
+          new RegExp(`newer version.*999_from_the_future.*up to ${LATEST}`),
         );
-        expect((await appliedMigrations(db)).map((m) => m.id)).toEqual([...IDS, 99]);
+        expect((await appliedMigrations(db)).map((m) => m.id)).toEqual([...IDS, 999]);
       });
 
       it('refuses a migration recorded under another name, and an invalid list', async () => {
@@ -301,5 +304,6 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
 
     defineIngestRunsTests(() => db);
     defineOfferLogTests(() => db);
+    defineRegistryTests(() => db);
   });
 }
