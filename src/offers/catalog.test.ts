@@ -1,8 +1,18 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import { checkCatalog, loadCatalog, parseCatalog, productOf, type Catalog } from './catalog.js';
+import {
+  DEFAULT_CATALOG_PATH,
+  checkCatalog,
+  loadCatalog,
+  loadConfiguredCatalog,
+  parseCatalog,
+  productOf,
+  type Catalog,
+} from './catalog.js';
+import { loadConfig } from '../config.js';
 import { importProducts } from './catalog-import.js';
 
 const PRODUCTS_XLSX = path.resolve(import.meta.dirname, '../../../shared/data/gazprombank/Products.xlsx');
@@ -54,6 +64,19 @@ describe('catalog', () => {
     const found = checkCatalog(bad).map((f) => f.path);
     expect(found).toContain('products[11] (DC).conditions[1]');
     expect(found).toContain('products[12] (DC).code');
+  });
+
+  it("loads the bank's own file through NEXTOFFER_CATALOG", () => {
+    const own = clone(shipped);
+    own.version = 'bank-7';
+    own.demo = false;
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'catalog-')), 'bank.json');
+    writeFileSync(file, JSON.stringify(own));
+    expect(loadConfiguredCatalog(loadConfig({ NEXTOFFER_CATALOG: file })).version).toBe('bank-7');
+    expect(loadConfiguredCatalog(loadConfig({})).version).toBe(shipped.version);
+    expect(existsSync(DEFAULT_CATALOG_PATH)).toBe(true);
+    writeFileSync(file, '{"format": "nextoffer-catalog"');
+    expect(() => loadConfiguredCatalog(loadConfig({ NEXTOFFER_CATALOG: file }))).toThrow(/not valid JSON/);
   });
 
   it('explains a missing or malformed file', () => {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.js';
 import { AppError, errorMessage } from '../errors.js';
 import type { ChannelLimits } from './channel-limits.js';
 
@@ -262,4 +263,14 @@ export function channelOf(catalog: Catalog, code: string): Channel {
       `unknown channel "${code}" (catalog ${catalog.version}: ${catalog.channels.map((x) => x.code).join(', ')})`,
     );
   return c;
+}
+
+/** The catalog file in effect: `NEXTOFFER_CATALOG` when set, else the shipped demo catalog. */
+export function catalogPathFrom(config: Pick<Config, 'catalog'>): string {
+  return config.catalog === '' ? DEFAULT_CATALOG_PATH : path.resolve(config.catalog);
+}
+
+/** Loads and validates the configured catalog (see `catalogPathFrom`). */
+export function loadConfiguredCatalog(config: Pick<Config, 'catalog'>): Catalog {
+  return loadCatalog(catalogPathFrom(config));
 }

@@ -26,7 +26,7 @@ export interface OfferRequestItem {
   locale?: Locale;
   /** Consent to ads: one flag for every channel, or flags by channel code (`{SMS: true, TMO: false}`). */
   consent?: boolean | Record<string, boolean>;
-  /** Recommendation score of the product for this client (0..1); default: catalog popularity. */
+  /** Recommendation score of the product for this client (0..1); default: a numeric `score` feature, else catalog popularity. */
   score?: number;
 }
 
@@ -87,7 +87,11 @@ export function createOfferEngine(options: OfferEngineOptions): OfferEngine {
     if (locale !== 'ru' && locale !== 'en')
       throw new AppError('ARGUMENT_INVALID', `locale "${String(locale)}": must be ru or en`);
     const profile = clientProfile(item.features);
-    const prior = priorOf(product, item.score);
+    const featureScore = item.features.score;
+    const prior = priorOf(
+      product,
+      item.score ?? (typeof featureScore === 'number' ? featureScore : undefined),
+    );
     const base = { client_id: item.client_id, product: product.code, channel: channel.code, locale };
     const consent = consentFor(item, channel.code);
     if (channel.consentRequired && consent !== true) {

@@ -8,6 +8,8 @@ export {
 } from './engine.js';
 export {
   loadCatalog,
+  loadConfiguredCatalog,
+  catalogPathFrom,
   parseCatalog,
   checkCatalog,
   DEFAULT_CATALOG_PATH,

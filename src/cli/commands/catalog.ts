@@ -2,14 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { DEFAULT_CATALOG_PATH, loadCatalog } from '../../offers/catalog.js';
+import { catalogPathFrom, loadCatalog } from '../../offers/catalog.js';
 import { importProducts } from '../../offers/catalog-import.js';
 import { print, printJson } from '../context.js';
 
 /** The catalog in effect: `NEXTOFFER_CATALOG` or the shipped demo catalog. */
 export function catalogPath(): string {
-  const configured = loadConfig().catalog;
-  return configured === '' ? DEFAULT_CATALOG_PATH : path.resolve(configured);
+  return catalogPathFrom(loadConfig());
 }
 
 export function registerCatalog(program: Command): void {
