@@ -4,7 +4,7 @@
  * (`catalog/catalog.json` ships demo values; `NEXTOFFER_CATALOG` points to a bank's own file),
  * loaded and validated at start: every error names the product or channel and the field.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
@@ -217,12 +217,18 @@ export function parseCatalog(raw: unknown, source = 'catalog'): Catalog {
   return raw as Catalog;
 }
 
-/** The catalog shipped with nextoffer (demo values). */
-export const DEFAULT_CATALOG_PATH = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  // src/offers → repo root, and dist/src/offers → repo root.
-  import.meta.url.includes('/dist/') ? '../../../catalog/catalog.json' : '../../catalog/catalog.json',
-);
+/**
+ * The catalog shipped with nextoffer (demo values): `catalog/catalog.json` at the project root,
+ * found from this module in `src/offers` (tests, tsx) or in `dist/src/offers` (built code).
+ */
+export const DEFAULT_CATALOG_PATH = ((): string => {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    path.resolve(here, '../../catalog/catalog.json'),
+    path.resolve(here, '../../../catalog/catalog.json'),
+  ];
+  return candidates.find((c) => existsSync(c)) ?? candidates[0];
+})();
 
 /** Reads and validates a catalog file (default: the shipped demo catalog). */
 export function loadCatalog(file: string = DEFAULT_CATALOG_PATH): Catalog {
