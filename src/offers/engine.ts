@@ -155,5 +155,16 @@ export function createOfferEngine(options: OfferEngineOptions): OfferEngine {
     };
   }
 
-  return { catalog, generate: (items) => items.map(one) };
+  return {
+    catalog,
+    generate: (items) =>
+      items.map((item, i) => {
+        try {
+          return one(item);
+        } catch (e) {
+          if (e instanceof AppError) throw new AppError(e.code, `items[${i}]: ${e.message}`, { cause: e });
+          throw e;
+        }
+      }),
+  };
 }

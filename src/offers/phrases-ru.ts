@@ -207,7 +207,14 @@ function benefits(p: Product): Benefit[] {
     consumer_credit: ['', ''],
     mortgage: ['', ''],
   };
-  const [g1, g2] = generic[p.kind];
+  /** Products whose kind's generic lines do not fit. */
+  const byCode: Record<string, [string, string]> = {
+    CURR_EXC: ['в приложении круглосуточно', 'по курсу банка без визита в офис'],
+    IZP: ['подключение за один визит', 'зарплата на карту нашего банка'],
+    INS_PROPERTY: ['защита квартиры, дома и вещей', 'оформление онлайн без визита в офис'],
+    OMS: ['золото и серебро на счёте, без хранения слитков', 'откройте онлайн и управляйте в приложении'],
+  };
+  const [g1, g2] = byCode[p.code] ?? generic[p.kind];
   out.push(
     b('benefit.generic.1', 'none', (x) => `${ad(x)} — ${g1}`),
     b('benefit.generic.2', 'none', (x) => `${ad(x)} — ${g2}`),
