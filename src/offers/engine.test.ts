@@ -162,7 +162,7 @@ describe('offer engine on synthetic clients', () => {
   it('rejects unknown products, channels and malformed features', () => {
     const e = createOfferEngine({ catalog });
     expect(() => e.generate([{ client_id: 1, features: {}, product: 'X', channel: 'SMS' }])).toThrow(
-      /unknown product "X"/,
+      /^items\[0\]: unknown product "X"/,
     );
     expect(() => e.generate([{ client_id: 1, features: {}, product: 'DC', channel: 'FAX' }])).toThrow(
       /unknown channel "FAX"/,
