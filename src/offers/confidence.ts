@@ -1,8 +1,8 @@
 /**
  * Confidence: P(success) of an offer. Before any feedback it is the calibrated prior — the product's
  * recommendation score (an input field, default the catalog's popularity). After `offers train` it
- * is an L2 logistic regression over client features × product × channel × text elements (phrase
- * ids, hashed into buckets) with the prior's logit as a feature, fitted on operator feedback; its
+ * is an L2 logistic regression over client features × product × channel × text elements (one
+ * indicator per phrase id seen in the feedback) with the prior's logit as a feature, fitted on operator feedback; its
  * calibration (reliability table, Brier score, log loss, ROC-AUC on a seeded 20 % hold-out) is
  * reported. The per-element success counts feed Thompson sampling (`bandit.ts`).
  */
@@ -21,7 +21,6 @@ import type { ElementStats } from './bandit.js';
 import type { Catalog, Product } from './catalog.js';
 import { SEGMENTS, clientProfile, type ClientProfile } from './features.js';
 
-export const ELEMENT_BUCKETS = 64;
 const SEGMENT_LIST = Object.values(SEGMENTS);
 const NUMERIC = 15;
 
@@ -47,14 +46,18 @@ export class FeatureEncoder {
   readonly width: number;
   private readonly productIndex: Map<string, number>;
   private readonly channelIndex: Map<string, number>;
+  private readonly elementIndex: Map<string, number>;
 
+  /** `elements`: the phrase-id vocabulary (ids seen in training); other ids encode as nothing. */
   constructor(
     readonly products: readonly string[],
     readonly channels: readonly string[],
+    readonly elements: readonly string[],
   ) {
     this.productIndex = new Map(products.map((p, i) => [p, i]));
     this.channelIndex = new Map(channels.map((c, i) => [c, i]));
-    this.width = NUMERIC + SEGMENT_LIST.length + products.length + channels.length + ELEMENT_BUCKETS;
+    this.elementIndex = new Map(elements.map((e, i) => [e, i]));
+    this.width = NUMERIC + SEGMENT_LIST.length + products.length + channels.length + elements.length;
   }
 
   /** Writes one row into `out` (length `width`). Unknown products/channels leave their block empty. */
@@ -94,7 +97,10 @@ export class FeatureEncoder {
     const ci = this.channelIndex.get(channel);
     if (ci !== undefined) out[o + ci] = 1;
     o += this.channels.length;
-    for (const e of elements) out[o + (fnv1a(e) % ELEMENT_BUCKETS)] = 1;
+    for (const e of elements) {
+      const ei = this.elementIndex.get(e);
+      if (ei !== undefined) out[o + ei] = 1;
+    }
   }
 }
 
@@ -125,6 +131,7 @@ export interface ConfidenceModelJSON {
   version: 1;
   products: string[];
   channels: string[];
+  elements: string[];
   model: LogisticRegressionJSON;
   elementStats: ElementStats;
   report: CalibrationReport;
@@ -161,6 +168,7 @@ export class ConfidenceModel {
     const encoder = new FeatureEncoder(
       catalog.products.map((p) => p.code),
       catalog.channels.map((c) => c.code),
+      [...new Set(examples.flatMap((e) => e.elements))].sort(),
     );
     const n = examples.length;
     const data = new Float32Array(n * encoder.width);
@@ -235,6 +243,7 @@ export class ConfidenceModel {
       version: 1,
       products: [...this.encoder.products],
       channels: [...this.encoder.channels],
+      elements: [...this.encoder.elements],
       model: this.model.toJSON(),
       elementStats: this.elementStats,
       report: this.report,
@@ -253,12 +262,18 @@ export class ConfidenceModel {
         'ARGUMENT_INVALID',
         `offer-confidence format version ${String(j.version)} is not supported (expected 1)`,
       );
-    if (!Array.isArray(j.products) || !Array.isArray(j.channels) || !j.elementStats || !j.report)
+    if (
+      !Array.isArray(j.products) ||
+      !Array.isArray(j.channels) ||
+      !Array.isArray(j.elements) ||
+      !j.elementStats ||
+      !j.report
+    )
       throw new AppError(
         'ARGUMENT_INVALID',
-        'offer-confidence: products, channels, elementStats and report are required',
+        'offer-confidence: products, channels, elements, elementStats and report are required',
       );
-    const encoder = new FeatureEncoder(j.products, j.channels);
+    const encoder = new FeatureEncoder(j.products, j.channels, j.elements);
     const model = LogisticRegression.fromJSON(j.model);
     if (model.coefficients.coef.length !== encoder.width)
       throw new AppError(
