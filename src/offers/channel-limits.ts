@@ -27,30 +27,37 @@ export function isGsm7(text: string): boolean {
   return true;
 }
 
-/** Segments needed when units of the given costs are packed greedily into parts of `perPart`. */
-function packParts(costs: number[], perPart: number): number {
+/**
+ * Encoding, length and segment count of an SMS text (an empty text is one segment). One pass, no
+ * allocation: parts are packed greedily, so a two-unit character never straddles two parts.
+ */
+export function smsInfo(text: string): SmsInfo {
+  const gsm = isGsm7(text);
+  const perPart = gsm ? 153 : 67;
+  let units = 0;
   let parts = 1;
   let used = 0;
-  for (const c of costs) {
-    if (used + c > perPart) {
+  for (const ch of text) {
+    const cost = gsm ? (EXTENSION.has(ch) ? 2 : 1) : ch.length;
+    units += cost;
+    if (used + cost > perPart) {
       parts++;
       used = 0;
     }
-    used += c;
+    used += cost;
   }
-  return parts;
+  const single = gsm ? 160 : 70;
+  return { encoding: gsm ? 'GSM-7' : 'UCS-2', units, segments: units <= single ? 1 : parts };
 }
 
-/** Encoding, length and segment count of an SMS text (an empty text is one segment). */
-export function smsInfo(text: string): SmsInfo {
-  if (isGsm7(text)) {
-    const costs = [...text].map((ch) => (EXTENSION.has(ch) ? 2 : 1));
-    const units = costs.reduce((a, b) => a + b, 0);
-    return { encoding: 'GSM-7', units, segments: units <= 160 ? 1 : packParts(costs, 153) };
+/** Number of Unicode code points (what a reader counts as characters). */
+export function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdbff) n++;
   }
-  const costs = [...text].map((ch) => (ch.codePointAt(0)! > 0xffff ? 2 : 1));
-  const units = text.length;
-  return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : packParts(costs, 67) };
+  return n;
 }
 
 /** Length limits of a channel (from the catalog). Absent limits do not apply. */
@@ -76,7 +83,7 @@ export interface LimitViolation {
 /** Every way `parts` exceeds `limits` (empty when the text fits). */
 export function limitViolations(parts: TextParts, limits: ChannelLimits, channel: string): LimitViolation[] {
   const out: LimitViolation[] = [];
-  const len = (s: string) => [...s].length;
+  const len = codePoints;
   if (len(parts.text) > limits.bodyMax)
     out.push({
       part: 'text',
