@@ -6,6 +6,7 @@ import { loadCatalog, type Catalog } from './catalog.js';
 import { checkOffer } from './compliance/check.js';
 import { createOfferEngine, type OfferRequestItem } from './engine.js';
 import { clientProfile } from './features.js';
+import { smsInfo } from './channel-limits.js';
 
 const YAKUTIA = path.resolve(import.meta.dirname, '../../../shared/data/gazprombank/Dataset_Yakutia.xlsx');
 const catalog = loadCatalog();
@@ -155,6 +156,7 @@ describe('offer engine on synthetic clients', () => {
     for (const a of out) {
       expect(a.text).toMatch(/Demobank/);
       expect(a.text).not.toMatch(/[а-яё]/i);
+      expect(smsInfo(a.text).encoding).toBe('GSM-7');
       expect(recheck(catalog, a)).toEqual([]);
     }
   });

@@ -78,7 +78,7 @@ describe('number formatting', () => {
     expect(formatPercent(9.9, 'en')).toBe('9.9%');
     expect(formatDecimal(10.25, 'ru', 2)).toBe('10,25');
     expect(formatPercentRange(10.5, 25.3, 'ru')).toBe(`от 10,5${NBSP}% до 25,3${NBSP}%`);
-    expect(formatPercentRange(10.5, 25.3, 'en')).toBe('10.5%–25.3%');
+    expect(formatPercentRange(10.5, 25.3, 'en')).toBe('10.5% to 25.3%');
   });
 
   it('chooses gendered forms', () => {

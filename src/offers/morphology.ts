@@ -75,12 +75,12 @@ export function formatPercent(x: number, locale: Locale): string {
   return locale === 'ru' ? `${formatDecimal(x, 'ru')}${NBSP}%` : `${formatDecimal(x, 'en')}%`;
 }
 
-/** A range of percents: `от 10,5 % до 25,3 %` / `10.5%–25.3%`. */
+/** A range of percents: `от 10,5 % до 25,3 %` / `10.5% to 25.3%` (GSM-7 safe). */
 export function formatPercentRange(min: number, max: number, locale: Locale): string {
   if (min === max) return formatPercent(min, locale);
   return locale === 'ru'
     ? `от ${formatPercent(min, 'ru')} до ${formatPercent(max, 'ru')}`
-    : `${formatPercent(min, 'en')}–${formatPercent(max, 'en')}`;
+    : `${formatPercent(min, 'en')} to ${formatPercent(max, 'en')}`;
 }
 
 /** A term in months, in years when whole: «12 месяцев», «5 лет», «1 год». */

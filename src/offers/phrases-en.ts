@@ -47,7 +47,7 @@ const HOOKS: Hook[] = [
     const m = p.monthsSinceVisit;
     if (m === null) return null;
     if (m === 0) return 'Thank you for visiting us this month.';
-    return `You visited us ${c(m, 'month', 'months')} ago — we have something new for you.`;
+    return `You visited us ${c(m, 'month', 'months')} ago - we have something new for you.`;
   }),
   hook('hook.segment.loyal', true, SALARY, ({ profile: p }) =>
     p.segment === 'super_salary' || p.segment === 'salary_indebted' || p.segment === 'salary_no_bki_consent'
@@ -71,8 +71,8 @@ function benefits(p: Product): Benefit[] {
   const ad = p.nameEn;
   if (p.credit) {
     const out = [
-      b('benefit.credit.online', 'none', () => `${ad} — apply online in minutes`),
-      b('benefit.credit.app', 'none', () => `${ad} without visiting an office — apply in the app`),
+      b('benefit.credit.online', 'none', () => `${ad} - apply online in minutes`),
+      b('benefit.credit.app', 'none', () => `${ad} without visiting an office - apply in the app`),
     ];
     if (t.amount)
       out.push(b('benefit.credit.amount', 'some', () => `${ad} up to ${formatRubles(t.amount!.max, 'en')}`));
@@ -82,12 +82,12 @@ function benefits(p: Product): Benefit[] {
           'benefit.credit.rate',
           'some',
           () =>
-            `${ad} — full cost of credit ${formatPercentRange(t.psk!.min, t.psk!.max, 'en')}, rate from ${formatPercent(t.rate!.min, 'en')} a year`,
+            `${ad} - full cost of credit ${formatPercentRange(t.psk!.min, t.psk!.max, 'en')}, rate from ${formatPercent(t.rate!.min, 'en')} a year`,
         ),
       );
     return out;
   }
-  const out = [b('benefit.generic.1', 'none', () => `${ad} — open it online in minutes`)];
+  const out = [b('benefit.generic.1', 'none', () => `${ad} - open it online in minutes`)];
   if (p.conditions.length > 0) {
     const parts = p.conditions.map((cond) => {
       switch (cond) {
@@ -101,7 +101,7 @@ function benefits(p: Product): Benefit[] {
           return `maintenance fee ${formatRubles(t.feeRub!, 'en')} a month`;
       }
     });
-    out.push(b('benefit.all_conditions', 'all', () => `${ad} — ${parts.join(', ')}`));
+    out.push(b('benefit.all_conditions', 'all', () => `${ad} - ${parts.join(', ')}`));
   }
   return out;
 }
@@ -125,7 +125,7 @@ export const EN: Phrasebook = {
       fixed('cta.friendly.2', 'Shall we tell you more?'),
     ],
     formal: [fixed('cta.formal.1', 'Apply in the app, on the website or at any office.')],
-    spoken: [fixed('cta.spoken.1', 'May I tell you more — is now a good time?')],
+    spoken: [fixed('cta.spoken.1', 'May I tell you more - is now a good time?')],
   },
   titles: [
     phrase('title.product', ({ provider, product }) => `${provider.nameEn}: ${product.nameEn}`),
