@@ -9,6 +9,7 @@ import { loadConfidenceModel, saveConfidenceModel, trainFromLog } from '../../of
 import type { CalibrationReport } from '../../offers/confidence.js';
 import { openArtifactStore } from '../../store/artifacts.js';
 import { OfferLog } from '../../store/offers.js';
+import { createProgress } from '../progress.js';
 import { configWith, intFlag, print, printJson, withDatabase, type CommonFlags } from '../context.js';
 import { catalogPath } from './catalog.js';
 
@@ -141,7 +142,13 @@ export function registerOffers(program: Command): void {
           channels.map((channel) => ({ ...c, product, channel, locale, consent })),
         );
       });
-      let answers: (OfferAnswer & { offer_id?: string })[] = engine.generate(items);
+      const progress = createProgress('offers', flags.json ? { enabled: false } : {});
+      let answers: (OfferAnswer & { offer_id?: string })[] = [];
+      for (let start = 0; start < items.length; start += 2000) {
+        answers = answers.concat(engine.generate(items.slice(start, start + 2000)));
+        progress.update(answers.length, items.length);
+      }
+      progress.done(`${answers.length} offers`);
       if (flags.rewrite) {
         if (config.llmBaseUrl === '')
           throw new AppError('ARGUMENT_INVALID', '--rewrite needs LLM_BASE_URL to be set');
