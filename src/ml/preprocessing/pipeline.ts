@@ -203,6 +203,19 @@ export class ColumnPipeline {
     return out;
   }
 
+  /**
+   * One record in its columns' own units after missing-value handling: numbers imputed (as the
+   * model sees them), categories resolved (mode or '(missing)'). Rules are evaluated on this.
+   */
+  resolveRecord(record: Readonly<Record<string, unknown>>): Record<string, number | string> {
+    const s = this.s();
+    const row = this.transformRecord(record);
+    const out: Record<string, number | string> = {};
+    this.options.numeric.forEach((c, j) => (out[c] = s.scaler.inverseValue(j, row[j])));
+    this.options.categorical.forEach((c, i) => (out[c] = s.encoders[i].resolve(toCategory(record[c]))));
+    return out;
+  }
+
   toJSON(): PipelineJSON {
     const s = this.s();
     return {
