@@ -84,7 +84,7 @@ async function loadDataset(dataDir: string, name: string): Promise<SegmentInput>
             if (v === null || v === undefined) return null;
             if (typeof v === 'number' || typeof v === 'string')
               return typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
-            return typeof v === 'boolean' ? Number(v) : String(v);
+            return typeof v === 'boolean' ? Number(v) : JSON.stringify(v);
           }),
         ),
       });

@@ -191,7 +191,7 @@ export function runSegmentation(
     [rfmCols.recency, rfmCols.frequency, ...rfmCols.monetary].every((c) => set.columns.includes(c))
   ) {
     const scores = rfmScores(set, rfmCols);
-    const bySegment = Array.from({ length: k }, () => ({}));
+    const bySegment = Array.from({ length: k }, (): Record<string, number> => ({}));
     scores.segment.forEach((s, i) => (bySegment[labels[i]][s] = (bySegment[labels[i]][s] ?? 0) + 1));
     rfm = { columns: rfmCols, summary: rfmSummary(set, rfmCols, scores), bySegment };
     risk = Float64Array.from(scores.r, (r) => (5 - r) / 4);
