@@ -77,10 +77,12 @@ export function formatSpec(format: SegmentFormat): FormatSpec {
         pipeline: {
           numeric: YAKUTIA_NUMERIC,
           categorical: ['gender'],
-          scaler: 'robust',
+          scaler: 'standard',
           imputer: 'median',
           encoding: 'onehot',
           categoryMissing: 'category',
+          // Amounts and counts are heavy-tailed: compressed by log1p before standardising.
+          log: YAKUTIA_NUMERIC.filter((c) => c.startsWith('cnt_') || c.startsWith('sum_')),
         },
         missingTokens: [],
         rfm: {

@@ -30,6 +30,8 @@ export interface PipelineOptions {
   knn?: KnnImputerOptions;
   encoding?: CategoryEncoding;
   categoryMissing?: CategoryMissing;
+  /** Numeric columns compressed by sign(x)·log(1 + |x|) before scaling (heavy-tailed amounts and counts). */
+  log?: string[];
   /** Also pass the encoded category columns through the scaler (e.g. min-max of ordinal codes). */
   scaleEncoded?: boolean;
 }
@@ -62,6 +64,7 @@ interface State {
 export class ColumnPipeline {
   readonly options: PipelineJSON['options'];
   private state: State | null = null;
+  private readonly logged: boolean[];
 
   constructor(options: PipelineOptions) {
     this.options = {
@@ -73,7 +76,12 @@ export class ColumnPipeline {
       encoding: options.encoding ?? 'onehot',
       categoryMissing: options.categoryMissing ?? 'category',
       scaleEncoded: options.scaleEncoded ?? false,
+      log: [...(options.log ?? [])],
     };
+    const stray = this.options.log.find((c) => !this.options.numeric.includes(c));
+    if (stray)
+      throw new AppError('ARGUMENT_INVALID', `pipeline: log column ${stray} is not a numeric feature`);
+    this.logged = this.options.numeric.map((c) => this.options.log.includes(c));
   }
 
   fit(set: ColumnSet): this {
@@ -129,9 +137,19 @@ export class ColumnPipeline {
     const d = idx.length;
     const data = new Float32Array(set.rows.length * d);
     set.rows.forEach((r, i) =>
-      idx.forEach((c, j) => (data[i * d + j] = toNumber(r[c], this.options.numeric[j], i + 1))),
+      idx.forEach(
+        (c, j) => (data[i * d + j] = this.compress(j, toNumber(r[c], this.options.numeric[j], i + 1))),
+      ),
     );
     return { data, rows: set.rows.length, cols: d };
+  }
+
+  private compress(j: number, x: number): number {
+    return this.logged[j] ? Math.sign(x) * Math.log1p(Math.abs(x)) : x;
+  }
+
+  private expand(j: number, y: number): number {
+    return this.logged[j] ? Math.sign(y) * Math.expm1(Math.abs(y)) : y;
   }
 
   get featureSources(): FeatureSource[] {
@@ -165,7 +183,10 @@ export class ColumnPipeline {
     const o = this.options;
     const nNum = o.numeric.length;
     for (let j = 0; j < nNum; j++)
-      out[j] = s.scaler.scaleValue(j, toNumber(get(o.numeric[j], j), o.numeric[j], rowLabel));
+      out[j] = s.scaler.scaleValue(
+        j,
+        this.compress(j, toNumber(get(o.numeric[j], j), o.numeric[j], rowLabel)),
+      );
     if (s.knn) s.knn.imputeRow(out.subarray(0, nNum));
     else if (s.fill) for (let j = 0; j < nNum; j++) if (Number.isNaN(out[j])) out[j] = s.fill[j];
     let at = nNum;
@@ -181,7 +202,7 @@ export class ColumnPipeline {
   unscale(j: number, value: number): number {
     const s = this.s();
     const nNum = this.options.numeric.length;
-    if (j < nNum) return s.scaler.inverseValue(j, value);
+    if (j < nNum) return this.expand(j, s.scaler.inverseValue(j, value));
     return s.encodedScaler ? s.encodedScaler.inverseValue(j - nNum, value) : value;
   }
 
@@ -211,7 +232,7 @@ export class ColumnPipeline {
     const s = this.s();
     const row = this.transformRecord(record);
     const out: Record<string, number | string> = {};
-    this.options.numeric.forEach((c, j) => (out[c] = s.scaler.inverseValue(j, row[j])));
+    this.options.numeric.forEach((c, j) => (out[c] = this.expand(j, s.scaler.inverseValue(j, row[j]))));
     this.options.categorical.forEach((c, i) => (out[c] = s.encoders[i].resolve(toCategory(record[c]))));
     return out;
   }

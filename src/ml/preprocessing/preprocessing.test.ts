@@ -133,6 +133,28 @@ describe('ColumnPipeline', () => {
     });
   }
 
+  it('log-compresses listed columns before scaling and maps values back to raw units', () => {
+    const p = new ColumnPipeline({
+      numeric: ['age', 'income'],
+      categorical: [],
+      scaler: 'minmax',
+      log: ['income'],
+    }).fit(set);
+    const m = p.transform(set);
+    // income 1000 is the minimum → 0; 3000 the maximum → 1; 1500 sits at log-scale position.
+    expect(m.data[1]).toBeCloseTo(0, 6);
+    expect(m.data[2 * 2 + 1]).toBeCloseTo(1, 6);
+    expect(m.data[3 * 2 + 1]).toBeCloseTo(
+      (Math.log1p(1500) - Math.log1p(1000)) / (Math.log1p(3000) - Math.log1p(1000)),
+      5,
+    );
+    expect(p.unscale(1, m.data[3 * 2 + 1])).toBeCloseTo(1500, 1);
+    expect(p.resolveRecord({ age: 30, income: 2500 }).income).toBeCloseTo(2500, 1);
+    expect(() => new ColumnPipeline({ numeric: ['age'], categorical: [], log: ['income'] })).toThrow(
+      /log column income/,
+    );
+  });
+
   it('rejects bad specifications and text in numeric columns', () => {
     expect(() => new ColumnPipeline({ numeric: [], categorical: [] }).fit(set)).toThrow(/at least one/);
     expect(() => new ColumnPipeline({ numeric: ['job'], categorical: [] }).fit(set)).toThrow(
