@@ -269,10 +269,12 @@ export function runSegmentation(
     sizes: profiles.map((p) => p.size),
     k_selection: table,
     profiles,
-    rules: cls.rules.map(
-      (r) =>
-        `${formatRule(r, (c) => `segment ${c} (${names[c]})`)}  [${r.samples} clients, ${(r.purity * 100).toFixed(1)} %]`,
-    ),
+    rules: [...cls.rules]
+      .sort((a, b) => b.samples - a.samples)
+      .map(
+        (r) =>
+          `${formatRule(r, (c) => `segment ${c} (${names[c]})`)}  [${r.samples} clients, ${(r.purity * 100).toFixed(1)} %]`,
+      ),
     classifier_accuracy: cls.holdoutAccuracy,
     gbdt_accuracy: cls.gbdtHoldoutAccuracy,
     rfm,

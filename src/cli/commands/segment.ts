@@ -87,7 +87,9 @@ function printReport(r: SegmentReport, saved: string | null): void {
   print(
     `rules (holdout accuracy ${f(r.classifier_accuracy, 4)}${r.gbdt_accuracy !== null ? `; GBDT ${f(r.gbdt_accuracy, 4)}` : ''}):`,
   );
-  for (const rule of r.rules) print(`  ${rule}`);
+  const shown = 20;
+  for (const rule of r.rules.slice(0, shown)) print(`  ${rule}`);
+  if (r.rules.length > shown) print(`  … ${r.rules.length - shown} more rules (all of them with --json)`);
   if (saved) print(saved);
 }
 
