@@ -92,7 +92,7 @@ async function loadDataset(dataDir: string, name: string): Promise<SegmentInput>
     const set = await select(months[0].m);
     const previous = months.length > 1 ? await select(months[1].m) : null;
     return {
-      source: `dataset ${name} v${manifest.version}`,
+      source: `dataset ${name} ${manifest.version}`,
       format: 'santander',
       set,
       previous,

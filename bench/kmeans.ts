@@ -1,0 +1,187 @@
+/**
+ * Segmentation benchmark, side by side with scikit-learn in a child `python3` (Debian
+ * python3-sklearn) reading the same binary files with numpy, everything on one thread
+ * (OMP/OpenBLAS/MKL_NUM_THREADS=1 for Python; Node is single-threaded):
+ *   1. k-means, 1M × 20 Gaussian blobs, k = 8, the same initial centres (n_init = 1, tol 1e-4):
+ *      ours (Hamerly-pruned Lloyd) against sklearn's lloyd and elkan; time ratio and inertia gap;
+ *   2. sampled silhouette of the 1M-row clustering (ours; sklearn's `sample_size` run for reference);
+ *   3. CART decision tree, 200k × 50, 4 classes, same max depth: fit times and training accuracy.
+ *
+ *   npm run bench:kmeans -- [--rows 1000000] [--dims 20] [--k 8] [--tree-rows 200000] [--tree-cols 50] [--depth 10]
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { KMeans } from '../src/ml/kmeans.js';
+import type { Matrix } from '../src/ml/matrix.js';
+import { silhouette } from '../src/ml/metrics/clustering.js';
+import { Rng } from '../src/ml/random.js';
+import { DecisionTreeClassifier } from '../src/ml/tree.js';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    dims: { type: 'string', default: '20' },
+    k: { type: 'string', default: '8' },
+    'tree-rows': { type: 'string', default: '200000' },
+    'tree-cols': { type: 'string', default: '50' },
+    depth: { type: 'string', default: '10' },
+    seed: { type: 'string', default: '7' },
+    'work-dir': { type: 'string', default: path.join(os.tmpdir(), 'nextoffer-bench-kmeans') },
+  },
+});
+const n = Number(values.rows);
+const d = Number(values.dims);
+const k = Number(values.k);
+const treeRows = Number(values['tree-rows']);
+const treeCols = Number(values['tree-cols']);
+const depth = Number(values.depth);
+const seed = Number(values.seed);
+const workDir = values['work-dir'];
+
+const PYTHON = String.raw`
+import json, sys, time
+import numpy as np
+task = sys.argv[1]
+out = {}
+if task == 'kmeans':
+    from sklearn.cluster import KMeans
+    n, d, k = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    X = np.fromfile(sys.argv[2] + '.x', dtype=np.float32).reshape(n, d)
+    init = np.fromfile(sys.argv[2] + '.init', dtype=np.float64).reshape(k, d).astype(np.float32)
+    for algorithm in ('lloyd', 'elkan'):
+        t = time.perf_counter()
+        km = KMeans(n_clusters=k, init=init, n_init=1, algorithm=algorithm, tol=1e-4, max_iter=300).fit(X)
+        out[algorithm] = {'seconds': time.perf_counter() - t, 'inertia': float(km.inertia_), 'n_iter': int(km.n_iter_)}
+    from sklearn.metrics import silhouette_score
+    labels = np.fromfile(sys.argv[2] + '.labels', dtype=np.int32)
+    t = time.perf_counter()
+    s = silhouette_score(X, labels, sample_size=10000, random_state=0)
+    out['silhouette'] = {'seconds': time.perf_counter() - t, 'score': float(s)}
+else:
+    from sklearn.tree import DecisionTreeClassifier
+    n, d, depth = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    X = np.fromfile(sys.argv[2] + '.x', dtype=np.float32).reshape(n, d)
+    y = np.fromfile(sys.argv[2] + '.y', dtype=np.int32)
+    t = time.perf_counter()
+    tree = DecisionTreeClassifier(max_depth=depth, random_state=0).fit(X, y)
+    out['tree'] = {'seconds': time.perf_counter() - t, 'accuracy': float((tree.predict(X) == y).mean()), 'leaves': int(tree.get_n_leaves())}
+print(json.dumps(out))
+`;
+
+function python(args: string[]): Record<string, Record<string, number>> | null {
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = spawnSync('python3', ['-c', PYTHON, ...args], { env, encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) {
+    process.stdout.write(
+      `  scikit-learn baseline unavailable: ${(r.stderr || String(r.error)).trim().split('\n').pop()}\n`,
+    );
+    return null;
+  }
+  return JSON.parse(r.stdout) as Record<string, Record<string, number>>;
+}
+
+function blobs(rows: number, cols: number, clusters: number, rng: Rng): Matrix {
+  const centres = Array.from({ length: clusters * cols }, () => (rng.next() - 0.5) * 20);
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const c = rng.int(clusters);
+    for (let j = 0; j < cols; j++) data[i * cols + j] = centres[c * cols + j] + rng.normal();
+  }
+  return { data, rows, cols };
+}
+
+const secs = (t: number) => (performance.now() - t) / 1000;
+const f3 = (x: number) => x.toFixed(3);
+
+await mkdir(workDir, { recursive: true });
+const rng = new Rng(seed);
+process.stdout.write(
+  `k-means: ${n.toLocaleString('en-US')} × ${d} blobs, k = ${k}, same initial centres, one thread\n`,
+);
+const X = blobs(n, d, k, rng);
+const init = new Float64Array(k * d);
+for (let c = 0; c < k; c++) {
+  const r = rng.int(n);
+  for (let j = 0; j < d; j++) init[c * d + j] = X.data[r * d + j];
+}
+const base = path.join(workDir, `blobs-${n}-${d}-${k}-${seed}`);
+await writeFile(`${base}.x`, Buffer.from(X.data.buffer, X.data.byteOffset, X.data.byteLength));
+await writeFile(`${base}.init`, Buffer.from(init.buffer));
+
+let t = performance.now();
+const ours = new KMeans({ k, init, algorithm: 'hamerly', tol: 1e-4, maxIter: 300 }).fit(X);
+const oursSec = secs(t);
+t = performance.now();
+const plain = new KMeans({ k, init, algorithm: 'lloyd', tol: 1e-4, maxIter: 300 }).fit(X);
+const plainSec = secs(t);
+await writeFile(`${base}.labels`, Buffer.from(ours.labels.buffer));
+process.stdout.write(
+  `  ours (Hamerly)      ${f3(oursSec)} s, inertia ${ours.inertia.toExponential(6)}, ${ours.nIter} iterations\n`,
+);
+process.stdout.write(
+  `  ours (plain Lloyd)  ${f3(plainSec)} s, inertia ${plain.inertia.toExponential(6)}, ${plain.nIter} iterations\n`,
+);
+t = performance.now();
+const sil = silhouette(X, ours.labels, { sampleSize: 10_000, seed: 0 });
+const silSec = secs(t);
+const sk = python(['kmeans', base, String(n), String(d), String(k)]);
+if (sk) {
+  for (const alg of ['lloyd', 'elkan']) {
+    const s = sk[alg];
+    const gap = (ours.inertia - s.inertia) / s.inertia;
+    process.stdout.write(
+      `  sklearn ${alg.padEnd(11)} ${f3(s.seconds)} s, inertia ${s.inertia.toExponential(6)}, ${s.n_iter} iterations` +
+        ` → ours/sklearn time ${(oursSec / s.seconds).toFixed(2)}×, inertia gap ${(gap * 100).toFixed(4)} %\n`,
+    );
+  }
+}
+process.stdout.write(
+  `silhouette on ${n.toLocaleString('en-US')} rows (10,000-row sample): ours ${f3(silSec)} s, score ${f3(sil.score)}` +
+    (sk
+      ? `; sklearn silhouette_score(sample_size=10000) ${f3(sk.silhouette.seconds)} s, score ${f3(sk.silhouette.score)}`
+      : '') +
+    '\n',
+);
+
+// Decision tree: 4 classes from a non-linear function of 10 informative features plus noise.
+process.stdout.write(
+  `decision tree: ${treeRows.toLocaleString('en-US')} × ${treeCols}, 4 classes, max depth ${depth}, one thread\n`,
+);
+const TX: Matrix = { data: new Float32Array(treeRows * treeCols), rows: treeRows, cols: treeCols };
+const ty = new Int32Array(treeRows);
+for (let i = 0; i < treeRows; i++) {
+  for (let j = 0; j < treeCols; j++) TX.data[i * treeCols + j] = rng.normal();
+  const r = TX.data.subarray(i * treeCols, (i + 1) * treeCols);
+  const s =
+    r[0] +
+    r[1] * r[2] +
+    Math.sin(r[3]) -
+    0.5 * r[4] * r[4] +
+    0.3 * (r[5] + r[6] + r[7] + r[8] + r[9]) +
+    0.3 * rng.normal();
+  ty[i] = s < -1 ? 0 : s < 0 ? 1 : s < 1 ? 2 : 3;
+}
+const tbase = path.join(workDir, `tree-${treeRows}-${treeCols}-${seed}`);
+await writeFile(`${tbase}.x`, Buffer.from(TX.data.buffer));
+await writeFile(`${tbase}.y`, Buffer.from(ty.buffer));
+t = performance.now();
+const tree = new DecisionTreeClassifier({ maxDepth: depth }).fit(TX, ty);
+const treeSec = secs(t);
+const pred = tree.predict(TX);
+let hits = 0;
+for (let i = 0; i < treeRows; i++) if (pred[i] === ty[i]) hits++;
+const leaves = tree.nodes.feature.filter((f) => f < 0).length;
+process.stdout.write(
+  `  ours     ${f3(treeSec)} s, training accuracy ${(hits / treeRows).toFixed(4)}, ${leaves} leaves (binned, ≤ 256 bins)\n`,
+);
+const skTree = python(['tree', tbase, String(treeRows), String(treeCols), String(depth)]);
+if (skTree) {
+  const s = skTree.tree;
+  process.stdout.write(
+    `  sklearn  ${f3(s.seconds)} s, training accuracy ${s.accuracy.toFixed(4)}, ${s.leaves} leaves (exact)` +
+      ` → ours/sklearn time ${(treeSec / s.seconds).toFixed(2)}×\n`,
+  );
+}
