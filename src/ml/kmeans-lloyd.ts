@@ -42,6 +42,53 @@ export function assignAll(X: Matrix, centres: Float64Array, k: number, labels: I
   return inertia;
 }
 
+/** Summed squared distance of every row to its labelled centre. */
+export function inertiaOf(X: Matrix, centres: Float64Array, labels: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < X.rows; i++) s += sqDistRow(X, i, centres, labels[i] * X.cols);
+  return s;
+}
+
+/**
+ * scikit-learn's rule for empty clusters: each one takes, in turn, the row farthest from its
+ * current centre (that row's weight leaves its old cluster's sums). Sums, counts and labels are
+ * updated; returns the relocated rows, whose pruning bounds the caller must reset.
+ */
+export function relocateEmpty(
+  X: Matrix,
+  centres: Float64Array,
+  labels: Int32Array,
+  sums: Float64Array,
+  counts: Float64Array,
+): number[] {
+  const empty: number[] = [];
+  for (let c = 0; c < counts.length; c++) if (counts[c] === 0) empty.push(c);
+  if (empty.length === 0) return [];
+  const d = X.cols;
+  const dist = new Float64Array(X.rows);
+  for (let i = 0; i < X.rows; i++) dist[i] = sqDistRow(X, i, centres, labels[i] * d);
+  // The farthest rows, one linear scan per empty cluster (there are few).
+  const far: number[] = [];
+  for (let e = 0; e < empty.length; e++) {
+    let best = -1;
+    for (let i = 0; i < X.rows; i++) if ((best < 0 || dist[i] > dist[best]) && !far.includes(i)) best = i;
+    far.push(best);
+  }
+  far.forEach((i, e) => {
+    const to = empty[e];
+    const from = labels[i];
+    for (let j = 0; j < d; j++) {
+      const v = X.data[i * d + j];
+      sums[from * d + j] -= v;
+      sums[to * d + j] = v;
+    }
+    counts[from]--;
+    counts[to] = 1;
+    labels[i] = to;
+  });
+  return far;
+}
+
 /** Per-cluster sums and counts of the rows under `labels`. */
 function accumulate(
   X: Matrix,
@@ -120,6 +167,10 @@ export function lloyd(X: Matrix, init: Float64Array, k: number, run: LloydRun): 
   let converged = false;
   for (let iter = 0; iter < run.maxIter; iter++) {
     nIter = iter + 1;
+    for (const i of relocateEmpty(X, centres, labels, sums, counts)) {
+      upper[i] = Infinity;
+      lower[i] = 0;
+    }
     moveCentres(centres, sums, counts, d, shift);
     let shiftTot = 0;
     let maxShift = 0;
@@ -137,22 +188,23 @@ export function lloyd(X: Matrix, init: Float64Array, k: number, run: LloydRun): 
       upper[i] += shift[labels[i]];
       lower[i] -= labels[i] === maxAt ? secondShift : maxShift;
     }
-    if (shiftTot <= run.tolScaled) {
-      converged = true;
-      break;
-    }
+    // No closure for the step: captured arrays would be context-allocated and slow the hot loops.
     const changed = run.bounds
       ? hamerlyStep(X, centres, k, labels, upper, lower, half, sums, counts)
       : plainStep(X, centres, k, labels, sums, counts);
+    if (shiftTot <= run.tolScaled) {
+      // Converged by tolerance: the step above gave labels for the final centres, as scikit-learn does.
+      converged = true;
+      break;
+    }
     run.onIteration?.(nIter, changed);
     if (changed === 0) {
       converged = true;
       break;
     }
   }
-  // Labels consistent with the final centres, and the exact inertia.
-  const inertia = assignAll(X, centres, k, labels);
-  return { centres, labels, inertia, nIter, converged };
+  // Every exit follows an assignment pass against the final centres.
+  return { centres, labels, inertia: inertiaOf(X, centres, labels), nIter, converged };
 }
 
 function plainStep(

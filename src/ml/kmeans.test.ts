@@ -82,11 +82,11 @@ describe('KMeans', () => {
     ).toEqual([1, 0]);
   });
 
-  it('Hamerly and plain Lloyd match a naive Lloyd from the same centres', () => {
+  it('Elkan, Hamerly and plain Lloyd match a naive Lloyd from the same centres', () => {
     const { X } = blobs(3000, 5, 6, 3, 1.2); // overlapping blobs: many reassignments
     const init = Array.from(X.data.subarray(0, 6 * 5));
     const ref = naiveLloyd(X, init, 6, 300);
-    for (const algorithm of ['hamerly', 'lloyd'] as const) {
+    for (const algorithm of ['elkan', 'hamerly', 'lloyd'] as const) {
       const km = new KMeans({ k: 6, init, algorithm, tol: 0, maxIter: 300 }).fit(X);
       expect(Array.from(km.labels)).toEqual(ref.labels);
       Array.from(km.centres).forEach((v, i) => expect(v).toBeCloseTo(ref.centres[i], 6));

@@ -1,6 +1,6 @@
 /**
  * k-means clustering on a Float32 `Matrix`: k-means++ (seeded) or explicit initial centres,
- * Lloyd's iterations with Hamerly's bound pruning (exact, same result as plain Lloyd), `nInit`
+ * Lloyd's iterations with Elkan's or Hamerly's bound pruning (exact: plain Lloyd's result), `nInit`
  * restarts keeping the lowest inertia, and mini-batch k-means (Sculley 2010) for very large inputs.
  */
 import { AppError, assertNever } from '../errors.js';
@@ -9,8 +9,9 @@ import { Rng } from './random.js';
 import { kmeansPlusPlus, randomCentres } from './kmeans-init.js';
 import { assignAll, lloyd } from './kmeans-lloyd.js';
 import { miniBatchKMeans } from './kmeans-minibatch.js';
+import { elkan } from './kmeans-elkan.js';
 
-export type KMeansAlgorithm = 'hamerly' | 'lloyd' | 'minibatch' | 'auto';
+export type KMeansAlgorithm = 'elkan' | 'hamerly' | 'lloyd' | 'minibatch' | 'auto';
 
 export interface KMeansOptions {
   k: number;
@@ -22,9 +23,13 @@ export interface KMeansOptions {
   /** Stop when the summed squared centre shift ≤ tol × mean column variance (scikit-learn's rule). */
   tol?: number;
   seed?: number;
-  /** 'auto': Hamerly below `miniBatchAbove` rows, mini-batch above. */
+  /**
+   * 'auto': Elkan while its rows × k lower bounds fit `elkanMaxBounds`, Hamerly beyond, mini-batch
+   * above `miniBatchAbove` rows. All but mini-batch give exactly Lloyd's result.
+   */
   algorithm?: KMeansAlgorithm;
   miniBatchAbove?: number;
+  elkanMaxBounds?: number;
   batchSize?: number;
 }
 
@@ -36,6 +41,7 @@ export const DEFAULT_KMEANS_OPTIONS = {
   seed: 0,
   algorithm: 'auto',
   miniBatchAbove: 2_000_000,
+  elkanMaxBounds: 32_000_000,
   batchSize: 4096,
 } as const;
 
@@ -78,14 +84,14 @@ export class KMeans {
     if (!Number.isInteger(k) || k < 1)
       throw new AppError('ARGUMENT_INVALID', `k: must be an integer ≥ 1, got ${k}`);
     if (X.rows < k) throw new AppError('ARGUMENT_INVALID', `k = ${k} exceeds the ${X.rows} rows of X`);
-    for (let i = 0; i < X.data.length; i++) {
-      if (!Number.isFinite(X.data[i])) {
-        const r = Math.floor(i / X.cols);
-        throw new AppError(
-          'ARGUMENT_INVALID',
-          `X: row ${r}, column ${i % X.cols} is missing or not finite; impute first`,
-        );
-      }
+    // One pass gives the tolerance's scale and, being non-finite exactly when a value is, the input check.
+    const variance = meanVariance(X);
+    if (!Number.isFinite(variance)) {
+      const i = X.data.findIndex((v) => !Number.isFinite(v));
+      throw new AppError(
+        'ARGUMENT_INVALID',
+        `X: row ${Math.floor(i / X.cols)}, column ${i % X.cols} is missing or not finite; impute first`,
+      );
     }
     const explicit = typeof o.init !== 'string';
     if (explicit && (o.init as ArrayLike<number>).length !== k * X.cols)
@@ -97,8 +103,14 @@ export class KMeans {
     if (!Number.isInteger(nInit) || nInit < 1)
       throw new AppError('ARGUMENT_INVALID', `nInit: must be an integer ≥ 1`);
     const algorithm =
-      o.algorithm === 'auto' ? (X.rows > o.miniBatchAbove ? 'minibatch' : 'hamerly') : o.algorithm;
-    const tolScaled = o.tol * meanVariance(X);
+      o.algorithm !== 'auto'
+        ? o.algorithm
+        : X.rows > o.miniBatchAbove
+          ? 'minibatch'
+          : X.rows * k <= o.elkanMaxBounds
+            ? 'elkan'
+            : 'hamerly';
+    const tolScaled = o.tol * variance;
     let best: { centres: Float64Array; labels: Int32Array; inertia: number; nIter: number } | null = null;
     for (let r = 0; r < nInit; r++) {
       if (run.signal?.aborted)
@@ -114,6 +126,9 @@ export class KMeans {
         case 'hamerly':
         case 'lloyd':
           res = lloyd(X, init, k, { maxIter: o.maxIter, tolScaled, bounds: algorithm === 'hamerly' });
+          break;
+        case 'elkan':
+          res = elkan(X, init, k, { maxIter: o.maxIter, tolScaled, bounds: true });
           break;
         case 'minibatch':
           res = miniBatchKMeans(X, init, k, { maxIter: o.maxIter, batchSize: o.batchSize, rng, tolScaled });
@@ -214,7 +229,8 @@ export function meanVariance(X: Matrix): number {
   let tot = 0;
   for (let j = 0; j < d; j++) {
     const m = mean[j] / X.rows;
-    tot += Math.max(0, sq[j] / X.rows - m * m);
+    const v = sq[j] / X.rows - m * m;
+    tot += v > 0 || !Number.isFinite(v) ? v : 0; // NaN/Infinity propagate: they flag bad input
   }
   return d === 0 ? 0 : tot / d;
 }

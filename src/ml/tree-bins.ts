@@ -27,38 +27,36 @@ export function binOf(thr: Float64Array, x: number): number {
 export function featureThresholds(values: Float32Array, maxBins: number): Float64Array {
   const sorted = Float32Array.from(values).sort();
   const n = sorted.length;
-  const distinct: number[] = [];
-  const ends: number[] = []; // index one past the last occurrence of each distinct value
-  for (let i = 0; i < n; i++) {
-    if (i === 0 || sorted[i] !== sorted[i - 1]) {
-      if (i > 0) ends.push(i);
-      distinct.push(sorted[i]);
-    }
-  }
-  ends.push(n);
+  // Few distinct values: a threshold between each neighbouring pair (exact CART).
+  const few: number[] = [];
+  for (let i = 1; i < n && few.length < maxBins; i++)
+    if (sorted[i] !== sorted[i - 1]) few.push((sorted[i - 1] + sorted[i]) / 2);
+  if (few.length < maxBins) return Float64Array.from(few);
+  // Many: cut after the value at each 1/maxBins quantile, between it and the next larger value.
   const cuts: number[] = [];
-  if (distinct.length <= maxBins) {
-    for (let k = 0; k + 1 < distinct.length; k++) cuts.push(k);
-  } else {
-    let next = 1;
-    for (let k = 0; k + 1 < distinct.length && next < maxBins; k++) {
-      if (ends[k] >= (next * n) / maxBins) {
-        cuts.push(k);
-        while (next < maxBins && ends[k] >= (next * n) / maxBins) next++;
-      }
-    }
+  for (let q = 1; q < maxBins; q++) {
+    const pos = Math.floor((q * n) / maxBins);
+    if (pos <= 0) continue;
+    const a = sorted[pos - 1];
+    let j = pos;
+    while (j < n && sorted[j] === a) j++;
+    if (j >= n) break;
+    const t = (a + sorted[j]) / 2;
+    if (cuts.length === 0 || t > cuts[cuts.length - 1]) cuts.push(t);
   }
-  return Float64Array.from(cuts, (k) => (distinct[k] + distinct[k + 1]) / 2);
+  return Float64Array.from(cuts);
 }
 
 export function binFeatures(X: Matrix, maxBins: number): BinnedFeatures {
   const n = X.rows;
   const F = X.cols;
+  // One transposing pass, so each feature is read contiguously afterwards.
+  const byColumn = new Float32Array(n * F);
+  for (let i = 0; i < n; i++) for (let f = 0; f < F; f++) byColumn[f * n + i] = X.data[i * F + f];
   const codes = new Uint8Array(n * F);
   const thresholds: Float64Array[] = [];
-  const col = new Float32Array(n);
   for (let f = 0; f < F; f++) {
-    for (let i = 0; i < n; i++) col[i] = X.data[i * F + f];
+    const col = byColumn.subarray(f * n, (f + 1) * n);
     const thr = featureThresholds(col, maxBins);
     thresholds.push(thr);
     const out = codes.subarray(f * n, (f + 1) * n);

@@ -195,15 +195,29 @@ function distinctRows(X: Matrix, labels: ArrayLike<number>, idx: number[], limit
 function weightedSilhouette(X: Matrix, g: Groups, k: number): number {
   const m = g.rep.length;
   const d = X.cols;
-  const sums = new Float64Array(m * k); // weighted distance sums from group i to each cluster
+  // Representatives packed contiguously, labels and weights in typed arrays: the pair loop is the hot path.
+  const P = new Float64Array(m * d);
+  for (let a = 0; a < m; a++) for (let j = 0; j < d; j++) P[a * d + j] = X.data[g.rep[a] * d + j];
+  const lab = Int32Array.from(g.label);
+  const w = Float64Array.from(g.weight);
+  const sums = new Float64Array(m * k); // weighted distance sums from group a to each cluster
   const size = new Float64Array(k);
-  for (let i = 0; i < m; i++) size[g.label[i]] += g.weight[i];
+  for (let i = 0; i < m; i++) size[lab[i]] += w[i];
   for (let a = 0; a < m; a++) {
-    const ao = g.rep[a] * d;
+    const ao = a * d;
+    const la = lab[a];
+    const wa = w[a];
+    const rowOff = a * k;
     for (let b = a + 1; b < m; b++) {
-      const t = dist(X.data, ao, X.data, g.rep[b] * d, d);
-      sums[a * k + g.label[b]] += t * g.weight[b];
-      sums[b * k + g.label[a]] += t * g.weight[a];
+      const bo = b * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const t = P[ao + j] - P[bo + j];
+        s += t * t;
+      }
+      const dist = Math.sqrt(s);
+      sums[rowOff + lab[b]] += dist * w[b];
+      sums[b * k + la] += dist * wa;
     }
   }
   let total = 0;
