@@ -210,12 +210,26 @@ function weightedSilhouette(X: Matrix, g: Groups, k: number): number {
     const rowOff = a * k;
     for (let b = a + 1; b < m; b++) {
       const bo = b * d;
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const t = P[ao + j] - P[bo + j];
-        s += t * t;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let j = 0;
+      for (; j + 3 < d; j += 4) {
+        const t0 = P[ao + j] - P[bo + j];
+        const t1 = P[ao + j + 1] - P[bo + j + 1];
+        const t2 = P[ao + j + 2] - P[bo + j + 2];
+        const t3 = P[ao + j + 3] - P[bo + j + 3];
+        s0 += t0 * t0;
+        s1 += t1 * t1;
+        s2 += t2 * t2;
+        s3 += t3 * t3;
       }
-      const dist = Math.sqrt(s);
+      for (; j < d; j++) {
+        const t = P[ao + j] - P[bo + j];
+        s0 += t * t;
+      }
+      const dist = Math.sqrt(s0 + s1 + (s2 + s3));
       sums[rowOff + lab[b]] += dist * w[b];
       sums[b * k + la] += dist * wa;
     }
