@@ -30,6 +30,41 @@ function rowDist(x: Float32Array, xo: number, c: Float64Array, co: number, d: nu
   return Math.sqrt(s0 + s1 + (s2 + s3));
 }
 
+/**
+ * Squared distance, abandoned once a partial sum exceeds `limit`: the partial sum is then still a
+ * lower bound of the squared distance (above `limit`), which is all a losing centre needs.
+ */
+function partialSq(
+  x: Float32Array,
+  xo: number,
+  c: Float64Array,
+  co: number,
+  d: number,
+  limit: number,
+): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < d; j += 4) {
+    const t0 = x[xo + j] - c[co + j];
+    const t1 = x[xo + j + 1] - c[co + j + 1];
+    const t2 = x[xo + j + 2] - c[co + j + 2];
+    const t3 = x[xo + j + 3] - c[co + j + 3];
+    s0 += t0 * t0;
+    s1 += t1 * t1;
+    s2 += t2 * t2;
+    s3 += t3 * t3;
+    if (s0 + s1 + (s2 + s3) > limit) return s0 + s1 + (s2 + s3);
+  }
+  for (; j < d; j++) {
+    const t = x[xo + j] - c[co + j];
+    s0 += t * t;
+  }
+  return s0 + s1 + (s2 + s3);
+}
+
 export function elkan(X: Matrix, init: Float64Array, k: number, run: LloydRun): LloydResult {
   const n = X.rows;
   const d = X.cols;
@@ -119,7 +154,7 @@ function firstPass(st: ElkanState): void {
         lower[lo + c] = 2 * h - u;
         continue;
       }
-      const dist = rowDist(x, xo, centres, c * d, d);
+      const dist = Math.sqrt(partialSq(x, xo, centres, c * d, d, u * u));
       lower[lo + c] = dist;
       if (dist < u) {
         a = c;
@@ -191,7 +226,7 @@ function elkanStep(st: ElkanState): number {
         stale = false;
         if (u <= l || u <= cc[a * k + c]) continue;
       }
-      const dist = rowDist(x, xo, centres, c * d, d);
+      const dist = Math.sqrt(partialSq(x, xo, centres, c * d, d, u * u));
       lower[lo + c] = dist + drift[c];
       if (dist < u) {
         a = c;
