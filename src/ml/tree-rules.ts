@@ -8,7 +8,7 @@ import type { FeatureSource } from './preprocessing/pipeline.js';
 import type { DecisionTreeClassifier } from './tree.js';
 
 export type RuleCondition =
-  | { column: string; kind: 'range'; above: number | null; atMost: number | null }
+  | { column: string; kind: 'range'; above: number | null; atMost: number | null; binary?: boolean }
   | { column: string; kind: 'in' | 'notIn'; values: string[] };
 
 export interface TreeRule {
@@ -27,12 +27,13 @@ export interface FeatureDescription {
 }
 
 type ColumnState =
-  | { kind: 'numeric'; above: number; atMost: number }
+  | { kind: 'numeric'; above: number; atMost: number; binary: boolean }
   | { kind: 'onehot'; equal: string | null; excluded: string[] }
   | { kind: 'ordinal'; lo: number; hi: number; categories: readonly string[] };
 
 function initial(source: FeatureSource): ColumnState {
-  if (source.kind === 'numeric') return { kind: 'numeric', above: -Infinity, atMost: Infinity };
+  if (source.kind === 'numeric')
+    return { kind: 'numeric', above: -Infinity, atMost: Infinity, binary: source.binary === true };
   if (source.kind === 'onehot') return { kind: 'onehot', equal: null, excluded: [] };
   return { kind: 'ordinal', lo: -1, hi: source.categories.length - 1, categories: source.categories };
 }
@@ -53,12 +54,13 @@ function narrow(state: ColumnState, source: FeatureSource, threshold: number, go
 function toCondition(column: string, s: ColumnState): RuleCondition | null {
   if (s.kind === 'numeric') {
     if (s.above === -Infinity && s.atMost === Infinity) return null;
-    return {
+    const range: RuleCondition = {
       column,
       kind: 'range',
       above: s.above === -Infinity ? null : s.above,
       atMost: s.atMost === Infinity ? null : s.atMost,
     };
+    return s.binary ? { ...range, binary: true } : range;
   }
   if (s.kind === 'onehot') {
     if (s.equal !== null) return { column, kind: 'in', values: [s.equal] };
@@ -117,6 +119,11 @@ function num(x: number): string {
 
 export function formatCondition(c: RuleCondition): string {
   if (c.kind === 'range') {
+    // A 0/1 column: a range that keeps one of the two values reads as an equality.
+    if (c.binary && c.atMost !== null && c.atMost >= 0 && c.atMost < 1 && (c.above === null || c.above < 0))
+      return `${c.column} = 0`;
+    if (c.binary && c.above !== null && c.above >= 0 && c.above < 1 && c.atMost === null)
+      return `${c.column} = 1`;
     if (c.above !== null && c.atMost !== null) return `${num(c.above)} < ${c.column} ≤ ${num(c.atMost)}`;
     return c.above !== null ? `${c.column} > ${num(c.above)}` : `${c.column} ≤ ${num(c.atMost ?? Infinity)}`;
   }

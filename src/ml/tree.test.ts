@@ -104,14 +104,22 @@ describe('DecisionTreeClassifier', () => {
       age: rng.bernoulli(0.05) ? null : 18 + rng.int(60),
       job: rng.bernoulli(0.03) ? null : jobs[rng.int(5)],
       housing: rng.bernoulli(0.5) ? 'yes' : 'no',
+      flag: rng.int(2),
     }));
-    const set = { columns: ['age', 'job', 'housing'], rows: records.map((r) => [r.age, r.job, r.housing]) };
+    const set = {
+      columns: ['age', 'job', 'housing', 'flag'],
+      rows: records.map((r) => [r.age, r.job, r.housing, r.flag]),
+    };
     const y = records.map((r) =>
-      (r.job === 'admin.' || r.job === 'technician') && r.housing === 'yes' ? 2 : (r.age ?? 40) > 50 ? 1 : 0,
+      (r.job === 'admin.' || r.job === 'technician') && r.housing === 'yes'
+        ? 2
+        : (r.age ?? 40) > 50 || r.flag
+          ? 1
+          : 0,
     );
     for (const encoding of ['onehot', 'ordinal'] as const) {
       const p = new ColumnPipeline({
-        numeric: ['age'],
+        numeric: ['age', 'flag'],
         categorical: ['job', 'housing'],
         encoding,
         scaleEncoded: true,
@@ -132,7 +140,10 @@ describe('DecisionTreeClassifier', () => {
       expect(rules.filter((rule) => ruleMatches(rule, p.resolveRecord(unseen))).map((r) => r.leaf)).toEqual([
         leaf,
       ]);
-      expect(rules.map((r) => formatRule(r)).join('\n')).toMatch(/job (∈|=) .*admin\./);
+      const text = rules.map((r) => formatRule(r)).join('\n');
+      expect(text).toMatch(/job (∈|=) .*admin\./);
+      expect(text).toMatch(/flag = 1/); // a 0/1 column reads as an equality
+      expect(text).toMatch(/flag = 0/);
       const back = DecisionTreeClassifier.fromJSON(JSON.parse(JSON.stringify(t.toJSON())) as TreeJSON);
       expect(Array.from(back.predict(X))).toEqual(Array.from(pred));
     }

@@ -38,7 +38,7 @@ export interface PipelineOptions {
 
 /** Where an output feature comes from, for readable rules and profiles. */
 export type FeatureSource =
-  | { column: string; kind: 'numeric' }
+  | { column: string; kind: 'numeric'; binary?: boolean }
   | { column: string; kind: 'onehot'; category: string }
   | { column: string; kind: 'ordinal'; categories: readonly string[] };
 
@@ -50,6 +50,7 @@ export interface PipelineJSON {
   fill: number[] | null;
   knn: KnnImputerJSON | null;
   encodedScaler: ScalerJSON | null;
+  binary?: boolean[];
   encoders: CategoryEncoderJSON[];
 }
 
@@ -59,6 +60,8 @@ interface State {
   knn: KnnImputer | null;
   encoders: CategoryEncoder[];
   encodedScaler: Scaler | null;
+  /** Numeric columns whose training values are all 0 or 1 (product flags): rules print `= 0`/`= 1`. */
+  binary: boolean[];
 }
 
 export class ColumnPipeline {
@@ -110,7 +113,18 @@ export class ColumnPipeline {
     const encoders = o.categorical.map((c) =>
       new CategoryEncoder({ encoding: o.encoding, missing: o.categoryMissing }).fit(categoryColumn(set, c)),
     );
-    this.state = { scaler, fill, knn, encoders, encodedScaler: null };
+    const binary = o.numeric.map((_, j) => {
+      let seen = false;
+      for (let i = 0; i < raw.rows; i++) {
+        const v = raw.data[i * raw.cols + j];
+        if (Number.isNaN(v)) continue;
+        const x = this.expand(j, v);
+        if (x !== 0 && x !== 1) return false;
+        seen = true;
+      }
+      return seen;
+    });
+    this.state = { scaler, fill, knn, encoders, encodedScaler: null, binary };
     if (o.scaleEncoded && o.categorical.length > 0) {
       const all = this.transform(set);
       const nNum = o.numeric.length;
@@ -154,7 +168,9 @@ export class ColumnPipeline {
 
   get featureSources(): FeatureSource[] {
     const s = this.s();
-    const out: FeatureSource[] = this.options.numeric.map((column) => ({ column, kind: 'numeric' }));
+    const out: FeatureSource[] = this.options.numeric.map((column, j) =>
+      s.binary[j] ? { column, kind: 'numeric', binary: true } : { column, kind: 'numeric' },
+    );
     this.options.categorical.forEach((column, i) => {
       const e = s.encoders[i];
       if (e.encoding === 'ordinal') out.push({ column, kind: 'ordinal', categories: e.categories });
@@ -248,6 +264,7 @@ export class ColumnPipeline {
       knn: s.knn ? s.knn.toJSON() : null,
       encoders: s.encoders.map((e) => e.toJSON()),
       encodedScaler: s.encodedScaler ? s.encodedScaler.toJSON() : null,
+      binary: s.binary,
     };
   }
 
@@ -264,6 +281,7 @@ export class ColumnPipeline {
       knn: json.knn ? KnnImputer.fromJSON(json.knn) : null,
       encoders: json.encoders.map((e) => CategoryEncoder.fromJSON(e)),
       encodedScaler: json.encodedScaler ? Scaler.fromJSON(json.encodedScaler) : null,
+      binary: json.binary ?? json.options.numeric.map(() => false),
     };
     return p;
   }
