@@ -8,6 +8,7 @@ import { registerCheck } from './check.js';
 import { registerCatalog } from './catalog.js';
 import { registerOffers } from './offers.js';
 import { registerCompliance } from './compliance.js';
+import { registerSegment } from './segment.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerCatalog(program);
   registerOffers(program);
   registerCompliance(program);
+  registerSegment(program);
 }
