@@ -6,6 +6,7 @@
  */
 import { buildHistogram, emptySplit, findBestSplit, subtractHistogram, type SplitInfo } from './histogram.js';
 import type { ForestBuilder } from './forest.js';
+import type { SparseRows } from './sparse-rows.js';
 
 export interface GrowParams {
   maxLeaves: number;
@@ -24,6 +25,8 @@ export interface BinnedData {
   readonly binStart: Int32Array;
   readonly cuts: Float32Array;
   readonly cutStart: Int32Array;
+  /** Row-wise index of the non-most-frequent bins, for histograms. */
+  readonly sparse: SparseRows;
 }
 
 interface Leaf {
@@ -40,7 +43,6 @@ interface Leaf {
 export class TreeGrower {
   private readonly pool: Float64Array[] = [];
   private readonly histSize: number;
-  private readonly ghOrd: Float32Array;
   private readonly scratch: Uint32Array;
   /** The leaves of the last grown tree: `leaves[0 .. numLeaves)`. */
   readonly leaves: Leaf[] = [];
@@ -51,7 +53,6 @@ export class TreeGrower {
     private readonly p: GrowParams,
   ) {
     this.histSize = 2 * data.binStart[data.binStart.length - 1];
-    this.ghOrd = new Float32Array(2 * data.n);
     this.scratch = new Uint32Array(data.n);
     for (let i = 0; i < p.maxLeaves; i++) {
       this.leaves.push({ start: 0, end: 0, depth: 0, node: -1, G: 0, H: 0, hist: null, split: emptySplit() });
@@ -85,7 +86,7 @@ export class TreeGrower {
     nFeat: number,
     out: ForestBuilder,
   ): number {
-    const { bins, n, binStart, cuts, cutStart } = this.data;
+    const { bins, n, binStart, cuts, cutStart, sparse } = this.data;
     const { maxLeaves, maxDepth, minChildWeight, lambda, gamma } = this.p;
     let G = 0;
     let H = 0;
@@ -101,7 +102,7 @@ export class TreeGrower {
     this.numLeaves = 1;
     if (H >= 2 * minChildWeight && m >= 2) {
       l0.hist = this.acquire();
-      buildHistogram(bins, n, binStart, features, nFeat, idx, 0, m, gh, this.ghOrd, l0.hist);
+      buildHistogram(sparse, binStart, features, nFeat, idx, 0, m, gh, G, H, l0.hist);
       findBestSplit(l0.hist, binStart, features, nFeat, G, H, lambda, minChildWeight, gamma, l0.split);
     }
     while (this.numLeaves < maxLeaves) {
@@ -159,8 +160,7 @@ export class TreeGrower {
       const big = leftSmaller ? right : leaf;
       const smallHist = this.acquire();
       buildHistogram(
-        bins,
-        n,
+        sparse,
         binStart,
         features,
         nFeat,
@@ -168,7 +168,8 @@ export class TreeGrower {
         small.start,
         small.end,
         gh,
-        this.ghOrd,
+        small.G,
+        small.H,
         smallHist,
       );
       subtractHistogram(parentHist, smallHist, binStart, features, nFeat);
