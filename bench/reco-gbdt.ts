@@ -108,6 +108,7 @@ for (const c of cases.filter((x) => !values.case || x.name === values.case)) {
   write(path.join(dir, 'X_train.f32'), tr.data);
   write(path.join(dir, 'y_train.f32'), split.train.y);
   write(path.join(dir, 'X_valid.f32'), split.valid.X.data);
+  write(path.join(dir, 'y_valid.f32'), split.valid.y);
   const caseJson = {
     cols: tr.cols,
     trainRows: tr.rows,
@@ -139,6 +140,15 @@ for (const c of cases.filter((x) => !values.case || x.name === values.case)) {
     trainCpuSeconds: number;
     wallSeconds: number;
     version: string;
+    curve: number[];
+  };
+  // Untimed: our validation loss after every round.
+  const ourCurve = new GradientBoosting({ ...options, earlyStoppingRounds: 0 }).fit(tr, split.train.y, {
+    validation: { X: split.valid.X, y: split.valid.y },
+  }).evalHistory;
+  const best = (c: readonly number[]) => {
+    const m = Math.min(...c);
+    return `${f(m, 4)} @${c.indexOf(m) + 1}`;
   };
   const buf = readFileSync(path.join(dir, 'pred_xgb.f32'));
   const pXgb = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
@@ -148,7 +158,7 @@ for (const c of cases.filter((x) => !values.case || x.name === values.case)) {
   results.push(
     `| ${c.name} | ${options.objective}${K > 2 ? ` K=${K}` : ''} | ${tr.rows}×${tr.cols} / ${split.valid.X.rows} | ${options.nEstimators} | ` +
       `${f(ours)} (${f(oursWall)}) | ${f(xgbRes.cpuSeconds)} (${f(xgbRes.wallSeconds)}) | **${f(ours / xgbRes.cpuSeconds, 2)}** | ${f(ours / xgbRes.trainCpuSeconds, 2)} | ` +
-      `${f(mo.loss, 4)} | ${f(mx.loss, 4)} | ${f(mo.auc, 4)} | ${f(mx.auc, 4)} |`,
+      `${f(mo.loss, 4)} | ${f(mx.loss, 4)} | ${best(ourCurve)} | ${best(xgbRes.curve)} | ${f(mo.auc, 4)} | ${f(mx.auc, 4)} |`,
   );
   process.stderr.write(`${c.name}: done (xgboost ${xgbRes.version})\n`);
 }
@@ -156,7 +166,7 @@ console.log(
   `one thread each; fastest of ${repeats} fits; fit = ours: fit(); xgboost: DMatrix + train (train only in parentheses)`,
 );
 console.log(
-  '| case | objective | train rows×cols / valid rows | rounds | ours fit s | xgboost fit s | ours/xgboost | ours/xgboost train only | logloss ours | logloss xgboost | AUC ours | AUC xgboost |',
+  '| case | objective | train rows×cols / valid rows | rounds | ours fit s | xgboost fit s | ours/xgboost | ours/xgboost train only | logloss ours | logloss xgboost | best logloss @round ours | best xgboost | AUC ours | AUC xgboost |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) console.log(r);
