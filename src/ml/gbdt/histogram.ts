@@ -73,10 +73,20 @@ function accumulate16(
     const g = gh[r << 1];
     const h = gh[(r << 1) | 1];
     const e1 = rowPtr[r + 1];
-    for (let e = rowPtr[r]; e < e1; e++) {
+    let e = rowPtr[r];
+    // Two entries per step: more independent loads and adds in flight.
+    for (; e + 1 < e1; e += 2) {
+      const a = slots[e] << 1;
+      const b = slots[e + 1] << 1;
+      hist[a] += g;
+      hist[a + 1] += h;
+      hist[b] += g;
+      hist[b + 1] += h;
+    }
+    if (e < e1) {
       const a = slots[e] << 1;
       hist[a] += g;
-      hist[a | 1] += h;
+      hist[a + 1] += h;
     }
   }
 }
@@ -95,7 +105,17 @@ function accumulate32(
     const g = gh[r << 1];
     const h = gh[(r << 1) | 1];
     const e1 = rowPtr[r + 1];
-    for (let e = rowPtr[r]; e < e1; e++) {
+    let e = rowPtr[r];
+    // Two entries per step: more independent loads and adds in flight.
+    for (; e + 1 < e1; e += 2) {
+      const a = slots[e] * 2;
+      const b = slots[e + 1] * 2;
+      hist[a] += g;
+      hist[a + 1] += h;
+      hist[b] += g;
+      hist[b + 1] += h;
+    }
+    if (e < e1) {
       const a = slots[e] * 2;
       hist[a] += g;
       hist[a + 1] += h;

@@ -37,6 +37,18 @@ interface Fitted {
   cols: number;
 }
 
+function addLeafValue(
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  v: number,
+  margin: Float64Array,
+  K: number,
+  k: number,
+): void {
+  for (let i = start; i < end; i++) margin[rows[i] * K + k] += v;
+}
+
 export class GradientBoosting {
   readonly options: Readonly<GbdtOptions>;
   private state: Fitted | null = null;
@@ -190,8 +202,7 @@ export class GradientBoosting {
   ): void {
     for (let l = 0; l < grower.numLeaves; l++) {
       const leaf = grower.leaves[l];
-      const v = b.value[leaf.node];
-      for (let i = leaf.start; i < leaf.end; i++) margin[idx[i] * K + k] += v;
+      addLeafValue(grower.leafRows(leaf), leaf.start, leaf.end, b.value[leaf.node], margin, K, k);
     }
     if (!inSample) return;
     const { bins, n } = data;

@@ -29,7 +29,7 @@ export interface BinnedData {
   readonly sparse: SparseRows;
 }
 
-interface Leaf {
+export interface Leaf {
   start: number;
   end: number;
   depth: number;
@@ -38,6 +38,8 @@ interface Leaf {
   H: number;
   hist: Float64Array | null;
   split: SplitInfo;
+  /** Which row buffer holds the leaf's rows (0: the caller's, 1: the grower's own). */
+  buf: number;
 }
 
 // Hot loops live in small functions of their own: V8 then optimises each as a whole instead of
@@ -58,30 +60,32 @@ function sumPairs(gh: Float32Array, idx: Uint32Array, m: number, out: Float64Arr
 }
 
 /**
- * Branch-free stable split of `idx[start..end)`: `lut[bin]` = 1 sends a row left (kept in `idx` from
- * `start`), 0 right (appended to `scratch`). Every row is written to both outputs and only the
- * chosen cursor advances. Returns the number of rows sent right.
+ * Branch-free split of `src[start..end)` into `dst[start..end)`: rows with `lut[bin]` = 1 go left,
+ * filling `dst` upwards from `start` in their order; the others fill it downwards from `end − 1`
+ * (so the right part holds them in reverse order, still sorted, which keeps memory access
+ * sequential). Each row is written at both cursors and only the chosen one moves: a slot between
+ * the cursors is overwritten until it is final. Returns where the right part starts.
  */
-function splitRows(
-  idx: Uint32Array,
+function splitInto(
+  src: Uint32Array,
+  dst: Uint32Array,
   start: number,
   end: number,
   bins: Uint8Array,
   base: number,
   lut: Uint8Array,
-  scratch: Uint32Array,
 ): number {
-  let w = start;
-  let rc = 0;
+  let lo = start;
+  let hi = end - 1;
   for (let i = start; i < end; i++) {
-    const r = idx[i];
+    const r = src[i];
     const l = lut[bins[base + r]];
-    idx[w] = r;
-    scratch[rc] = r;
-    w += l;
-    rc += 1 - l;
+    dst[lo] = r;
+    dst[hi] = r;
+    lo += l;
+    hi -= 1 - l;
   }
-  return rc;
+  return lo;
 }
 
 function setLeaf(
@@ -92,7 +96,9 @@ function setLeaf(
   node: number,
   G: number,
   H: number,
+  buf: number,
 ): Leaf {
+  l.buf = buf;
   l.start = start;
   l.end = end;
   l.depth = depth;
@@ -107,7 +113,9 @@ function setLeaf(
 export class TreeGrower {
   private readonly pool: Float64Array[] = [];
   private readonly histSize: number;
-  private readonly scratch: Uint32Array;
+  /** The second row buffer: a split moves a leaf's rows from its buffer to the other one. */
+  private readonly alt: Uint32Array;
+  private rows0: Uint32Array = new Uint32Array(0);
   private readonly lut = new Uint8Array(256);
   private readonly sums = new Float64Array(2);
   /** The leaves of the last grown tree: `leaves[0 .. numLeaves)`. */
@@ -119,9 +127,19 @@ export class TreeGrower {
     private readonly p: GrowParams,
   ) {
     this.histSize = 2 * data.binStart[data.binStart.length - 1];
-    this.scratch = new Uint32Array(data.n);
+    this.alt = new Uint32Array(data.n);
     for (let i = 0; i < p.maxLeaves; i++) {
-      this.leaves.push({ start: 0, end: 0, depth: 0, node: -1, G: 0, H: 0, hist: null, split: emptySplit() });
+      this.leaves.push({
+        start: 0,
+        end: 0,
+        depth: 0,
+        node: -1,
+        G: 0,
+        H: 0,
+        hist: null,
+        split: emptySplit(),
+        buf: 0,
+      });
     }
   }
 
@@ -159,24 +177,21 @@ export class TreeGrower {
     }
   }
 
-  /** Stable partition of a leaf's rows by its split; returns where the right part starts. */
-  private partition(
-    idx: Uint32Array,
-    start: number,
-    end: number,
-    f: number,
-    bin: number,
-    defaultLeft: boolean,
-  ): number {
+  /** The buffer holding leaf `l`'s rows (`rows[l.start .. l.end)`). */
+  leafRows(l: Leaf): Uint32Array {
+    return l.buf === 0 ? this.rows0 : this.alt;
+  }
+
+  /** Splits a leaf's rows by its split into the other buffer; returns where the right part starts. */
+  private partition(leaf: Leaf, f: number, bin: number, defaultLeft: boolean): number {
     const lut = this.lut;
     lut.fill(0);
     lut.fill(1, 1, bin + 1);
     lut[0] = defaultLeft ? 1 : 0;
     const { bins, n } = this.data;
-    const rc = splitRows(idx, start, end, bins, f * n, lut, this.scratch);
-    const w = end - rc;
-    idx.set(this.scratch.subarray(0, rc), w);
-    return w;
+    const src = this.leafRows(leaf);
+    const dst = leaf.buf === 0 ? this.alt : this.rows0;
+    return splitInto(src, dst, leaf.start, leaf.end, bins, f * n, lut);
   }
 
   private leafValue(G: number, H: number): number {
@@ -197,12 +212,13 @@ export class TreeGrower {
   ): number {
     const { binStart, cuts, cutStart, sparse } = this.data;
     const { maxLeaves, maxDepth, minChildWeight, lambda, gamma } = this.p;
+    this.rows0 = idx;
     sumPairs(gh, idx, m, this.sums);
     const G = this.sums[0];
     const H = this.sums[1];
     const root = out.addLeaf(this.leafValue(G, H), H);
     const leaves = this.leaves;
-    const l0 = setLeaf(leaves[0], 0, m, 0, root, G, H);
+    const l0 = setLeaf(leaves[0], 0, m, 0, root, G, H, 0);
     this.numLeaves = 1;
     if (H >= 2 * minChildWeight && m >= 2) {
       l0.hist = this.acquire();
@@ -225,7 +241,8 @@ export class TreeGrower {
       const f = sp.feature;
       const bin = sp.bin;
       const defLeft = sp.defaultLeft;
-      const w = this.partition(idx, leaf.start, leaf.end, f, bin, defLeft);
+      const w = this.partition(leaf, f, bin, defLeft);
+      const buf = 1 - leaf.buf;
       const GL = sp.gl;
       const HL = sp.hl;
       const GR = leaf.G - GL;
@@ -235,9 +252,9 @@ export class TreeGrower {
       out.setSplit(leaf.node, f, bin, cuts[cutStart[f] + bin - 1], defLeft, sp.gain, ln, rn);
       const right = leaves[this.numLeaves++];
       const depth = leaf.depth + 1;
-      setLeaf(right, w, leaf.end, depth, rn, GR, HR);
+      setLeaf(right, w, leaf.end, depth, rn, GR, HR, buf);
       const parentHist = leaf.hist;
-      setLeaf(leaf, leaf.start, w, depth, ln, GL, HL);
+      setLeaf(leaf, leaf.start, w, depth, ln, GL, HL, buf);
 
       const canGrow = this.numLeaves < maxLeaves && (maxDepth === 0 || depth < maxDepth);
       const okL = canGrow && HL >= 2 * minChildWeight && leaf.end - leaf.start >= 2;
@@ -255,7 +272,7 @@ export class TreeGrower {
         binStart,
         features,
         nFeat,
-        idx,
+        this.leafRows(small),
         small.start,
         small.end,
         gh,
