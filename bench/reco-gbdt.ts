@@ -9,7 +9,11 @@
  * Our model is trained in this process (one thread); XGBoost in a python child process reading the
  * same float32 files. Each fit runs `--repeats` times and the fastest is kept, for both.
  *
- *   npm run bench:reco-gbdt -- [--repeats 2] [--rounds N] [--case name] [--python /usr/bin/python3]
+ * With `--early-stopping N` both stop after N rounds without improvement on the validation set
+ * (scored every round inside the timing) and keep the best rounds; without it both run all rounds
+ * and the per-round validation curves (untimed) give each side's best round.
+ *
+ *   npm run bench:reco-gbdt -- [--repeats 2] [--rounds N] [--early-stopping N] [--case name] [--python /usr/bin/python3]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,8 +35,10 @@ const { values } = parseArgs({
     case: { type: 'string' },
     python: { type: 'string', default: process.env.PYTHON ?? '/usr/bin/python3' },
     data: { type: 'string', default: '../shared/data' },
+    'early-stopping': { type: 'string', default: '0' },
   },
 });
+const stopping = Number(values['early-stopping']);
 const repeats = Number(values.repeats);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const script = path.resolve(here, '../../bench/xgb-baseline.py');
@@ -102,6 +108,7 @@ for (const c of cases.filter((x) => !values.case || x.name === values.case)) {
     ...new GradientBoosting(c.options).options,
     ...(values.rounds ? { nEstimators: Number(values.rounds) } : {}),
     ...(c.options.objective === 'multiclass' ? { numClasses: K } : {}),
+    earlyStoppingRounds: stopping,
   };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gbdt-bench-'));
   const tr: Matrix = split.train.X;
@@ -114,6 +121,7 @@ for (const c of cases.filter((x) => !values.case || x.name === values.case)) {
     trainRows: tr.rows,
     validRows: split.valid.X.rows,
     numClasses: K,
+    earlyStopping: stopping > 0,
     options,
   };
   writeFileSync(path.join(dir, 'case.json'), JSON.stringify(caseJson));
@@ -121,10 +129,14 @@ for (const c of cases.filter((x) => !values.case || x.name === values.case)) {
   let ours = Infinity;
   let oursWall = Infinity;
   let model: GradientBoosting | null = null;
+  const validation = stopping ? { X: split.valid.X, y: split.valid.y } : undefined;
   for (let r = 0; r < repeats; r++) {
     const t = performance.now();
     const c = process.cpuUsage();
-    model = new GradientBoosting(options).fit(tr, split.train.y, { featureNames: split.featureNames });
+    model = new GradientBoosting(options).fit(tr, split.train.y, {
+      featureNames: split.featureNames,
+      validation,
+    });
     const used = process.cpuUsage(c);
     const cpu = (used.user + used.system) / 1e6;
     if (cpu < ours) {
@@ -140,33 +152,54 @@ for (const c of cases.filter((x) => !values.case || x.name === values.case)) {
     trainCpuSeconds: number;
     wallSeconds: number;
     version: string;
+    rounds: number;
     curve: number[];
-  };
-  // Untimed: our validation loss after every round.
-  const ourCurve = new GradientBoosting({ ...options, earlyStoppingRounds: 0 }).fit(tr, split.train.y, {
-    validation: { X: split.valid.X, y: split.valid.y },
-  }).evalHistory;
-  const best = (c: readonly number[]) => {
-    const m = Math.min(...c);
-    return `${f(m, 4)} @${c.indexOf(m) + 1}`;
   };
   const buf = readFileSync(path.join(dir, 'pred_xgb.f32'));
   const pXgb = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
   rmSync(dir, { recursive: true, force: true });
   const mo = metrics(options.objective, K, split.valid.y, pOurs);
   const mx = metrics(options.objective, K, split.valid.y, pXgb);
+  let quality: string;
+  if (stopping) {
+    quality = `${model!.bestIteration + 1} | ${xgbRes.rounds}`;
+  } else {
+    // Untimed: our validation loss after every round, for the best-round comparison.
+    const ourCurve = new GradientBoosting({ ...options, earlyStoppingRounds: 0 }).fit(tr, split.train.y, {
+      validation: { X: split.valid.X, y: split.valid.y },
+    }).evalHistory;
+    const best = (c: readonly number[]) => {
+      const m = Math.min(...c);
+      return `${f(m, 4)} @${c.indexOf(m) + 1}`;
+    };
+    quality = `${best(ourCurve)} | ${best(xgbRes.curve)}`;
+  }
   results.push(
-    `| ${c.name} | ${options.objective}${K > 2 ? ` K=${K}` : ''} | ${tr.rows}×${tr.cols} / ${split.valid.X.rows} | ${options.nEstimators} | ` +
-      `${f(ours)} (${f(oursWall)}) | ${f(xgbRes.cpuSeconds)} (${f(xgbRes.wallSeconds)}) | **${f(ours / xgbRes.cpuSeconds, 2)}** | ${f(ours / xgbRes.trainCpuSeconds, 2)} | ` +
-      `${f(mo.loss, 4)} | ${f(mx.loss, 4)} | ${best(ourCurve)} | ${best(xgbRes.curve)} | ${f(mo.auc, 4)} | ${f(mx.auc, 4)} |`,
+    [
+      c.name,
+      `${options.objective}${K > 2 ? ` K=${K}` : ''}`,
+      `${tr.rows}×${tr.cols} / ${split.valid.X.rows}`,
+      options.nEstimators,
+      `${f(ours)} (${f(oursWall)})`,
+      `${f(xgbRes.cpuSeconds)} (${f(xgbRes.wallSeconds)})`,
+      `**${f(ours / xgbRes.cpuSeconds, 2)}**`,
+      f(ours / xgbRes.trainCpuSeconds, 2),
+      f(mo.loss, 4),
+      f(mx.loss, 4),
+      quality,
+      f(mo.auc, 4),
+      f(mx.auc, 4),
+    ].join(' | '),
   );
   process.stderr.write(`${c.name}: done (xgboost ${xgbRes.version})\n`);
 }
 console.log(
-  `one thread each; fastest of ${repeats} fits; fit = ours: fit(); xgboost: DMatrix + train (train only in parentheses)`,
+  `one thread each; CPU seconds (wall in parentheses), fastest of ${repeats} fits; ours: fit(); xgboost: DMatrix + train` +
+    (stopping ? `; early stopping after ${stopping} rounds without improvement on the validation set` : ''),
 );
+const extra = stopping ? 'rounds kept ours | rounds kept xgboost' : 'best logloss @round ours | best xgboost';
 console.log(
-  '| case | objective | train rows×cols / valid rows | rounds | ours fit s | xgboost fit s | ours/xgboost | ours/xgboost train only | logloss ours | logloss xgboost | best logloss @round ours | best xgboost | AUC ours | AUC xgboost |',
+  `| case | objective | train rows×cols / valid rows | max rounds | ours fit s | xgboost fit s | ours/xgboost | ours/xgboost train only | logloss ours | logloss xgboost | ${extra} | AUC ours | AUC xgboost |`,
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-for (const r of results) console.log(r);
+for (const r of results) console.log(`| ${r} |`);

@@ -6,9 +6,9 @@
 import { AppError } from '../../errors.js';
 import { assertMatrix, type Matrix } from '../matrix.js';
 import { Rng } from '../random.js';
-import { binColumns, fitBinCuts } from './binning.js';
+import { binColumns, binRows, fitBinCuts } from './binning.js';
 import {
-  addTreeOutput,
+  addTreeOutputBinned,
   forestContributions,
   forestMargins,
   ForestBuilder,
@@ -109,6 +109,7 @@ export class GradientBoosting {
     const margin = new Float64Array(n * K);
     for (let i = 0; i < margin.length; i++) margin[i] = base[i % K];
     const valMargin = val ? new Float64Array(val.X.rows * K) : null;
+    const valBins = val ? binRows(val.X, cut) : null;
     if (valMargin) for (let i = 0; i < valMargin.length; i++) valMargin[i] = base[i % K];
     const gh = Array.from({ length: K }, () => new Float32Array(2 * n));
     const prob = new Float64Array(K);
@@ -164,7 +165,7 @@ export class GradientBoosting {
           data,
           o.subsample < 1 ? inSample : null,
         );
-        if (valMargin && val) addTreeOutput(builder, root, val.X, valMargin, K, k);
+        if (valMargin && valBins) addTreeOutputBinned(builder, root, valBins, cols, valMargin, K, k);
       }
       rounds = round + 1;
       run.onProgress?.(rounds, o.nEstimators);

@@ -116,15 +116,15 @@ export function meanLoss(
   for (let i = 0; i < n; i++) {
     let p: number;
     if (objective === 'binary') {
-      const q = 1 / (1 + Math.exp(-margin[i]));
+      const q = 1 / (1 + fastExp(-margin[i]));
       p = y[i] === 1 ? q : 1 - q;
     } else {
       const o = i * K;
       let mx = -Infinity;
       for (let k = 0; k < K; k++) if (margin[o + k] > mx) mx = margin[o + k];
       let s = 0;
-      for (let k = 0; k < K; k++) s += Math.exp(margin[o + k] - mx);
-      p = Math.exp(margin[o + y[i]] - mx) / s;
+      for (let k = 0; k < K; k++) s += fastExp(margin[o + k] - mx);
+      p = fastExp(margin[o + y[i]] - mx) / s;
     }
     const wi = w ? w[i] : 1;
     sum -= wi * Math.log(Math.min(1 - EPS, Math.max(EPS, p)));

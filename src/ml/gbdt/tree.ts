@@ -249,7 +249,11 @@ export class TreeGrower {
       const HR = leaf.H - HL;
       const ln = out.addLeaf(this.leafValue(GL, HL), HL);
       const rn = out.addLeaf(this.leafValue(GR, HR), HR);
-      out.setSplit(leaf.node, f, bin, cuts[cutStart[f] + bin - 1], defLeft, sp.gain, ln, rn);
+      // Splitting after the last value bin separates missing from present values: every value
+      // goes left, including values above the largest cut seen in training (threshold +∞).
+      const last = cutStart[f] + bin - 1 === cutStart[f + 1] - 1;
+      const threshold = last ? Infinity : cuts[cutStart[f] + bin - 1];
+      out.setSplit(leaf.node, f, bin, threshold, defLeft, sp.gain, ln, rn);
       const right = leaves[this.numLeaves++];
       const depth = leaf.depth + 1;
       setLeaf(right, w, leaf.end, depth, rn, GR, HR, buf);
