@@ -173,6 +173,24 @@ describe('GradientBoosting', () => {
     for (let i = 0; i < 150 * 3; i++) expect(cm[3 * i] + cm[3 * i + 1] + cm[3 * i + 2]).toBeCloseTo(rm[i], 4);
   });
 
+  it('reports progress per round and stops when aborted', () => {
+    const { X, y } = blobs(90, 10);
+    const seen: string[] = [];
+    new GradientBoosting({ objective: 'multiclass', nEstimators: 4 }).fit(X, y, {
+      onProgress: (done, total) => seen.push(`${done}/${total}`),
+    });
+    expect(seen).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    const controller = new AbortController();
+    const fit = () =>
+      new GradientBoosting({ objective: 'multiclass', nEstimators: 50 }).fit(X, y, {
+        signal: controller.signal,
+        onProgress: (done) => {
+          if (done === 2) controller.abort();
+        },
+      });
+    expect(fit).toThrow(/abort/i);
+  });
+
   it('is reproducible with a seed under row and column subsampling', () => {
     const { X, y } = blobs(300, 9);
     const opts = { objective: 'multiclass' as const, nEstimators: 10, subsample: 0.7, colsampleByTree: 0.5 };
