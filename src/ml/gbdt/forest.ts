@@ -114,7 +114,7 @@ export class ForestBuilder {
 
 /** Adds tree `root`'s output for every row of `X` to `out[r * K + k]`. */
 export function addTreeOutput(
-  f: Forest | ForestBuilder,
+  f: Forest,
   root: number,
   X: Matrix,
   out: Float64Array,
