@@ -125,3 +125,16 @@ export function binColumns(X: Matrix, c: BinCuts): Uint8Array {
   }
   return out;
 }
+
+/** The binned matrix, row-major (for walking trees over validation rows). */
+export function binRows(X: Matrix, c: BinCuts): Uint8Array {
+  const { rows, cols, data } = X;
+  const out = new Uint8Array(rows * cols);
+  const { cuts, cutStart } = c;
+  for (let f = 0; f < cols; f++) {
+    const lo = cutStart[f];
+    const hi = cutStart[f + 1];
+    for (let p = f; p < data.length; p += cols) out[p] = binOf(cuts, lo, hi, data[p]);
+  }
+  return out;
+}

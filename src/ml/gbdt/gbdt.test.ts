@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from '../matrix.js';
-import { accuracy } from '../metrics/classification.js';
+import { accuracy, logLoss } from '../metrics/classification.js';
 import { Rng } from '../random.js';
 import { GradientBoosting } from './model.js';
 
@@ -93,6 +93,32 @@ describe('GradientBoosting', () => {
     expect(m.predictRaw(valid)).toEqual(short.predictRaw(valid));
   });
 
+  it('scores validation rows (binned) exactly as predictions do, even outside the training range', () => {
+    const rng = new Rng(11);
+    // Missingness of x0 carries the signal; in training x0 is 1 when present, so the only split on
+    // it is "missing vs present", and validation values above 1 must still go the "present" way.
+    const make = (n: number, present: () => number) => {
+      const data = new Float32Array(n * 2);
+      const y: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const label = rng.next() < 0.5 ? 1 : 0;
+        data[2 * i] = label === 1 && rng.next() < 0.6 ? NaN : present();
+        data[2 * i + 1] = Math.round(rng.next() * 5);
+        y.push(label);
+      }
+      return { X: { data, rows: n, cols: 2 }, y };
+    };
+    const train = make(300, () => 1);
+    const valid = make(300, () => 1 + 4 * rng.next());
+    const m = new GradientBoosting({ nEstimators: 40, earlyStoppingRounds: 0, minChildWeight: 0 }).fit(
+      train.X,
+      train.y,
+      { validation: valid },
+    );
+    const p = m.predictProba(valid.X);
+    expect(m.evalHistory[39]).toBeCloseTo(logLoss(valid.y, p), 6);
+  });
+
   it('treats a row of weight k as k copies of it', () => {
     const rng = new Rng(4);
     const n = 60;
@@ -145,6 +171,24 @@ describe('GradientBoosting', () => {
     const rm = multi.predictRaw(b.X);
     expect(cm).toHaveLength(150 * 3 * 3);
     for (let i = 0; i < 150 * 3; i++) expect(cm[3 * i] + cm[3 * i + 1] + cm[3 * i + 2]).toBeCloseTo(rm[i], 4);
+  });
+
+  it('reports progress per round and stops when aborted', () => {
+    const { X, y } = blobs(90, 10);
+    const seen: string[] = [];
+    new GradientBoosting({ objective: 'multiclass', nEstimators: 4 }).fit(X, y, {
+      onProgress: (done, total) => seen.push(`${done}/${total}`),
+    });
+    expect(seen).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    const controller = new AbortController();
+    const fit = () =>
+      new GradientBoosting({ objective: 'multiclass', nEstimators: 50 }).fit(X, y, {
+        signal: controller.signal,
+        onProgress: (done) => {
+          if (done === 2) controller.abort();
+        },
+      });
+    expect(fit).toThrow(/abort/i);
   });
 
   it('is reproducible with a seed under row and column subsampling', () => {

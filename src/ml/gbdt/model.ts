@@ -6,9 +6,9 @@
 import { AppError } from '../../errors.js';
 import { assertMatrix, type Matrix } from '../matrix.js';
 import { Rng } from '../random.js';
-import { binColumns, fitBinCuts } from './binning.js';
+import { binColumns, binRows, fitBinCuts } from './binning.js';
 import {
-  addTreeOutput,
+  addTreeOutputBinned,
   forestContributions,
   forestMargins,
   ForestBuilder,
@@ -18,6 +18,7 @@ import {
 import { baseMargins, binaryGradients, marginsToProba, meanLoss, softmaxGradients } from './objectives.js';
 import { resolveOptions, type GbdtOptions } from './options.js';
 import { encodeForest, GBDT_KIND, GBDT_VERSION, parseGbdtJson, type GbdtJSON } from './serialize.js';
+import { buildSparseRows } from './sparse-rows.js';
 import { TreeGrower, type BinnedData } from './tree.js';
 import { checkFeatureNames, checkLabels, checkTrainMatrix, checkWeights } from './validate.js';
 
@@ -34,6 +35,18 @@ interface Fitted {
   base: Float64Array;
   K: number;
   cols: number;
+}
+
+function addLeafValue(
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  v: number,
+  margin: Float64Array,
+  K: number,
+  k: number,
+): void {
+  for (let i = start; i < end; i++) margin[rows[i] * K + k] += v;
 }
 
 export class GradientBoosting {
@@ -87,19 +100,16 @@ export class GradientBoosting {
     const cut = fitBinCuts(X, o.maxBins, o.seed);
     const binStart = new Int32Array(cols + 1);
     for (let f = 0; f <= cols; f++) binStart[f] = cut.cutStart[f] + f;
-    const data: BinnedData = {
-      bins: binColumns(X, cut),
-      n,
-      binStart,
-      cuts: cut.cuts,
-      cutStart: cut.cutStart,
-    };
+    const bins = binColumns(X, cut);
+    const sparse = buildSparseRows(bins, n, binStart);
+    const data: BinnedData = { bins, n, binStart, cuts: cut.cuts, cutStart: cut.cutStart, sparse };
     const grower = new TreeGrower(data, o);
     const builder = new ForestBuilder();
     const base = baseMargins(o.objective, K, y, w);
     const margin = new Float64Array(n * K);
     for (let i = 0; i < margin.length; i++) margin[i] = base[i % K];
     const valMargin = val ? new Float64Array(val.X.rows * K) : null;
+    const valBins = val ? binRows(val.X, cut) : null;
     if (valMargin) for (let i = 0; i < valMargin.length; i++) valMargin[i] = base[i % K];
     const gh = Array.from({ length: K }, () => new Float32Array(2 * n));
     const prob = new Float64Array(K);
@@ -155,7 +165,7 @@ export class GradientBoosting {
           data,
           o.subsample < 1 ? inSample : null,
         );
-        if (valMargin && val) addTreeOutput(builder, root, val.X, valMargin, K, k);
+        if (valMargin && valBins) addTreeOutputBinned(builder, root, valBins, cols, valMargin, K, k);
       }
       rounds = round + 1;
       run.onProgress?.(rounds, o.nEstimators);
@@ -193,8 +203,7 @@ export class GradientBoosting {
   ): void {
     for (let l = 0; l < grower.numLeaves; l++) {
       const leaf = grower.leaves[l];
-      const v = b.value[leaf.node];
-      for (let i = leaf.start; i < leaf.end; i++) margin[idx[i] * K + k] += v;
+      addLeafValue(grower.leafRows(leaf), leaf.start, leaf.end, b.value[leaf.node], margin, K, k);
     }
     if (!inSample) return;
     const { bins, n } = data;
