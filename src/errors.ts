@@ -13,7 +13,17 @@ export type ErrorCode =
   | 'MIGRATION_FAILED'
   | 'ARTIFACT_NOT_FOUND'
   | 'ARTIFACT_STORE_ERROR'
-  | 'NOT_FITTED';
+  | 'NOT_FITTED'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'AUTH_LOCKED'
+  | 'NOT_FOUND'
+  | 'VALIDATION_FAILED'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'HISTORY_UNAVAILABLE'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
@@ -30,17 +40,34 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   ARTIFACT_NOT_FOUND: 404,
   ARTIFACT_STORE_ERROR: 502,
   NOT_FITTED: 500,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  AUTH_LOCKED: 429,
+  NOT_FOUND: 404,
+  VALIDATION_FAILED: 400,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  HISTORY_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
 };
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Structured findings (e.g. `{ line, field, message }` per bad input line), returned to API clients. */
+  readonly details?: unknown;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; status?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; status?: number; details?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = options.status ?? DEFAULT_STATUS[code];
+    if (options.details !== undefined) this.details = options.details;
   }
 }
 

@@ -5,6 +5,8 @@ import { registerGenerate } from './generate.js';
 import { registerStart } from './start.js';
 import { registerDataset } from './dataset.js';
 import { registerCheck } from './check.js';
+import { registerServe } from './serve.js';
+import { registerUsers } from './users.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -14,4 +16,6 @@ export function registerCommands(program: Command): void {
   registerDataset(program);
   registerConfig(program);
   registerCheck(program);
+  registerServe(program);
+  registerUsers(program);
 }
