@@ -71,7 +71,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && UUID_RE.test(h) ? h.toLowerCase() : randomUUID();
     },
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false, allowUnionTypes: true } },
+    ajv: {
+      customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false, allowUnionTypes: true },
+    },
     return503OnClosing: true,
   });
   const metrics = options.metrics ?? createMetrics();

@@ -52,9 +52,8 @@ export const FEATURES_SCHEMA = {
   type: 'object',
   maxProperties: 500,
   description: 'Client features by name (the layout of the monthly client snapshot)',
-  additionalProperties: {
-    anyOf: [{ type: 'string', maxLength: 1000 }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }],
-  },
+  // A type list, not anyOf: with type coercion on, ajv coerces only when no listed type matches.
+  additionalProperties: { type: ['number', 'string', 'boolean', 'null'], maxLength: 1000 },
 } as const;
 
 export const K_SCHEMA = { type: 'integer', minimum: 1, maximum: 100, default: 7 } as const;

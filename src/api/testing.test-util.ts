@@ -120,21 +120,13 @@ export function fakeServices(): Required<Services> {
       list: async (name) => models.filter((m) => name === undefined || m.name === name),
       promote: async (name, version) => {
         const m = models.find((x) => x.name === name && x.version === version);
-        if (!m)
-          throw new AppError(
-            'NOT_FOUND',
-            `model ${name}@${version} does not exist`,
-          );
+        if (!m) throw new AppError('NOT_FOUND', `model ${name}@${version} does not exist`);
         for (const x of models) x.promoted = x === m;
         return m;
       },
       rollback: async (name) => {
         const m = models.find((x) => x.name === name && x.version === 'v1');
-        if (!m)
-          throw new AppError(
-            'NOT_FOUND',
-            `model ${name} has nothing to roll back to`,
-          );
+        if (!m) throw new AppError('NOT_FOUND', `model ${name} has nothing to roll back to`);
         return { ...m, promoted: true };
       },
     },

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { ERROR_RESPONSES } from '../schemas.js';
 
 /** `GET /health` (no auth): liveness, with the state of the history writer. `GET /metrics`. */
 export function healthRoutes(app: FastifyInstance): void {
@@ -43,6 +44,10 @@ export function healthRoutes(app: FastifyInstance): void {
         tags: ['system'],
         security: [{ bearerAuth: [] }],
         produces: ['text/plain'],
+        response: {
+          200: { description: 'Prometheus text exposition format', type: 'string' },
+          ...ERROR_RESPONSES,
+        },
       },
     },
     async (_request, reply) => {
