@@ -51,6 +51,7 @@ export const RECOMMENDED_ITEM_SCHEMA = {
 export const FEATURES_SCHEMA = {
   type: 'object',
   maxProperties: 500,
+  propertyNames: { pattern: '^[A-Za-z0-9_]{1,64}$' },
   description: 'Client features by name (the layout of the monthly client snapshot)',
   // A type list, not anyOf: with type coercion on, ajv coerces only when no listed type matches.
   additionalProperties: { type: ['number', 'string', 'boolean', 'null'], maxLength: 1000 },

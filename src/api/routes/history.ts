@@ -9,8 +9,6 @@ import { listHistory } from '../../store/history-queries.js';
 import { DATE_QUERY, ERROR_RESPONSES } from '../schemas.js';
 import { parseInstant } from './window.js';
 
-const TEXT = { type: 'string', pattern: '^[A-Za-z0-9_.:@/-]{1,128}$' } as const;
-
 export function historyRoutes(app: FastifyInstance): void {
   app.get(
     '/v1/history',
@@ -23,9 +21,9 @@ export function historyRoutes(app: FastifyInstance): void {
           type: 'object',
           additionalProperties: false,
           properties: {
-            route: TEXT,
-            user: TEXT,
-            client_id: TEXT,
+            route: { type: 'string', pattern: '^/[A-Za-z0-9_./-]{0,127}$' },
+            user: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.@-]{0,63}$' },
+            client_id: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
             from: DATE_QUERY,
             to: DATE_QUERY,
             outcome: { type: 'string', enum: ['success', 'failure'] },

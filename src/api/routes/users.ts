@@ -45,6 +45,7 @@ export function userRoutes(app: FastifyInstance): void {
   app.get(
     '/v1/users',
     opts('List users', {
+      querystring: { type: 'object', additionalProperties: false, properties: {} },
       response: {
         200: {
           type: 'object',
