@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument --
+   response bodies (`res.json()`) are untyped JSON; their shape is what these tests assert. */
 import { describe, expect, it } from 'vitest';
 import { UserRepository } from '../store/users.js';
 import { openPglite } from '../store/db-pglite.js';

@@ -36,7 +36,7 @@ export async function contractClient(app: FastifyInstance): Promise<ContractClie
     async call(options, status) {
       const response = await app.inject(options);
       if (status !== undefined) expect(response.statusCode, response.body).toBe(status);
-      const url = String(options.url ?? '/').split('?')[0];
+      const url = (typeof options.url === 'string' ? options.url : '/').split('?')[0];
       const method = String(options.method ?? 'GET').toLowerCase();
       const route = routes.find((r) => r.re.test(url));
       const op = route?.ops[method];

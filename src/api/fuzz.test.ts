@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call --
+   response bodies (`res.json()`) are untyped JSON; their shape is what these tests assert. */
 /**
  * Fuzz: 10,000+ generated invalid or hostile requests (wrong types, unknown fields, huge arrays,
  * deep nesting, SQL/HTML fragments, NUL bytes, bad JSON, bad auth, huge bodies, wrong content
@@ -218,7 +220,7 @@ describe('fuzz: hostile requests get 4xx, never 5xx', () => {
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
       if (res.statusCode < 400 || res.statusCode >= 500) {
         serverErrors.push(
-          `${res.statusCode} ${String(req.method)} ${String(req.url).slice(0, 80)} ${String(req.payload).slice(0, 120)} → ${res.body.slice(0, 200)}`,
+          `${res.statusCode} ${String(req.method)} ${JSON.stringify(req.url).slice(0, 80)} ${JSON.stringify(req.payload ?? null).slice(0, 120)} → ${res.body.slice(0, 200)}`,
         );
       }
     }

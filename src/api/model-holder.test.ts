@@ -6,7 +6,7 @@ function registry() {
   const state = { promoted: 'v1', loads: 0, failNext: false };
   return {
     state,
-    source: { promoted: async () => ({ version: state.promoted }) },
+    source: { promoted: () => Promise.resolve({ version: state.promoted }) },
     load: async (_name: string, version: string) => {
       state.loads++;
       await new Promise((r) => setTimeout(r, 20));

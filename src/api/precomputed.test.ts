@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument --
+   response bodies (`res.json()`) are untyped JSON; their shape is what these tests assert. */
 import { describe, expect, it } from 'vitest';
 import { parseCsvUpload, parseJsonUpload, splitCsvLine } from './precomputed-parse.js';
 import { contractClient } from './contract.test-util.js';

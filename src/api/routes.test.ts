@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument --
+   response bodies (`res.json()`) are untyped JSON; their shape is what these tests assert. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contractClient, type ContractClient } from './contract.test-util.js';
 import { AS, createTestApp, fakeServices, type TestApp } from './testing.test-util.js';
@@ -216,10 +218,7 @@ describe('REST API routes (in-process, every response checked against /openapi.j
       ['GET', '/v1/users', 'admin', 200],
     ];
     for (const [method, url, role, status, payload] of cases) {
-      const r = await c.call(
-        { method: method as 'GET', url, headers: AS[role], payload: payload as object },
-        status,
-      );
+      const r = await c.call({ method: method, url, headers: AS[role], payload: payload as object }, status);
       if (status === 403) expect(r.json().error.code).toBe('FORBIDDEN');
     }
     const anon = await c.call({ method: 'POST', url: '/v1/recommendations', payload: { client_id: 1 } }, 401);

@@ -70,6 +70,7 @@ export async function createTestApp(
   };
 }
 
+/* eslint-disable @typescript-eslint/require-await -- the fakes implement async interfaces without awaiting anything */
 /** Deterministic fakes of every service, answering like the real modules would. */
 export function fakeServices(): Required<Services> {
   const products = ['ind_recibo_ult1', 'ind_nom_pens_ult1', 'ind_cco_fin_ult1', 'ind_tjcr_fin_ult1'];

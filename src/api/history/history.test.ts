@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-unsafe-argument --
+   response bodies (`res.json()`) are untyped JSON; their shape is what these tests assert. */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, appendFile } from 'node:fs/promises';
 import os from 'node:os';
