@@ -8,6 +8,7 @@ import type { Queryable } from '../store/db.js';
 import { currentLoadId, getPrecomputed, type PrecomputedItem } from '../store/precomputed.js';
 
 const MAX_K = 100;
+const RETRY_MS = 1000;
 
 export class PrecomputedCache {
   readonly #db: Queryable;
@@ -16,18 +17,28 @@ export class PrecomputedCache {
   #loadId = -1;
   #timer: NodeJS.Timeout | undefined;
   #polling: Promise<void> | null = null;
+  #downUntil = 0;
 
   constructor(db: Queryable, maxEntries = 200_000) {
     this.#db = db;
     this.#maxEntries = maxEntries;
   }
 
-  /** The top-`k` precomputed items of a client (empty: not in the precomputed set). */
-  async get(clientId: string, k: number): Promise<PrecomputedItem[]> {
+  /**
+   * The top-`k` precomputed items of a client (empty: not in the precomputed set), or `null` when
+   * the database cannot be asked (after a failure, lookups are skipped for `RETRY_MS`).
+   */
+  async get(clientId: string, k: number): Promise<PrecomputedItem[] | null> {
     let items = this.#entries.get(clientId);
     if (items === undefined) {
+      if (Date.now() < this.#downUntil) return null;
       const loadId = this.#loadId;
-      items = await getPrecomputed(this.#db, clientId, MAX_K);
+      try {
+        items = await getPrecomputed(this.#db, clientId, MAX_K);
+      } catch {
+        this.#downUntil = Date.now() + RETRY_MS;
+        return null;
+      }
       if (loadId === this.#loadId) {
         if (this.#entries.size >= this.#maxEntries) {
           const oldest = this.#entries.keys().next();

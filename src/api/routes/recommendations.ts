@@ -38,8 +38,15 @@ export interface ClientAnswer {
 
 async function answerFor(app: FastifyInstance, clientId: string, k: number): Promise<ClientAnswer> {
   const pre = await app.precomputed.get(clientId, k);
-  if (pre.length > 0) return { client_id: clientId, source: 'precomputed', model_version: null, items: pre };
+  if (pre !== null && pre.length > 0)
+    return { client_id: clientId, source: 'precomputed', model_version: null, items: pre };
+  // With the database unreachable (pre === null), the model still answers.
   const service: RecommendationService | undefined = app.services.recommendations;
+  if (!service && pre === null)
+    throw new AppError(
+      'SERVICE_UNAVAILABLE',
+      'The precomputed recommendations cannot be read (database unreachable)',
+    );
   if (!service)
     throw new AppError(
       'NOT_FOUND',
