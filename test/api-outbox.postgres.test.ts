@@ -10,7 +10,11 @@ import type { Database } from '../src/store/db.js';
 import { openPostgres } from '../src/store/db-postgres.js';
 import { migrate } from '../src/store/migrate.js';
 import { AS, createTestApp, fakeServices, type TestApp } from '../src/api/testing.test-util.js';
-import { createThrowawayPostgres, postgresBinDir, type ThrowawayPostgres } from './throwaway-postgres.js';
+import {
+  createThrowawayPostgres,
+  postgresBinDir,
+  type ThrowawayPostgres,
+} from '../bench/throwaway-postgres.js';
 
 const bin = postgresBinDir();
 if (bin === null)

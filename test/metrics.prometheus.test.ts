@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/api/server.js';
 import { loadConfig } from '../src/config.js';
-import { freePort } from './throwaway-postgres.js';
+import { freePort } from '../bench/throwaway-postgres.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 if (!existsSync(PROMETHEUS)) console.warn(`metrics.prometheus: skipped — ${PROMETHEUS} is not installed`);

@@ -106,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.precomputed.stop();
     await history.close();
   });
+  await app.precomputed.refresh();
   app.precomputed.start(5000);
 
   installErrorHandler(app);

@@ -55,7 +55,7 @@ export function recommendationLoadRoutes(app: FastifyInstance): void {
         format: type === 'application/json' ? 'json' : 'csv',
         loadedBy: request.principal?.name ?? null,
       });
-      app.precomputed.clear();
+      await app.precomputed.refresh();
       return summary;
     },
   );

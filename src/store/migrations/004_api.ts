@@ -3,6 +3,8 @@ import type { Migration } from './index.js';
 /**
  * REST API: users (scrypt hashes), the request history of the answering routes, feedback on
  * answers, and the bulk-loaded precomputed recommendations (replaced as a whole on each load).
+ * Request and answer bodies are `json` (stored as sent, no binary conversion on the write path,
+ * which every answer pays); history is listed by time, client or offer id.
  */
 export const migration004: Migration = {
   id: 4,
@@ -23,8 +25,8 @@ export const migration004: Migration = {
       user_name text,
       client_ids text[] not null default '{}',
       offer_ids text[] not null default '{}',
-      request jsonb not null,
-      answer jsonb,
+      request json not null,
+      answer json,
       status int not null,
       started_at timestamptz not null,
       duration_ms double precision not null check (duration_ms >= 0),
@@ -32,8 +34,6 @@ export const migration004: Migration = {
       sources jsonb not null default '{}'::jsonb check (jsonb_typeof(sources) = 'object')
     );
     create index api_requests_started_at_idx on api_requests (started_at desc, id desc);
-    create index api_requests_route_idx on api_requests (route, started_at desc);
-    create index api_requests_user_idx on api_requests (user_name, started_at desc);
     create index api_requests_client_ids_idx on api_requests using gin (client_ids);
     create index api_requests_offer_ids_idx on api_requests using gin (offer_ids);
 
