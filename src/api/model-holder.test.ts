@@ -97,3 +97,26 @@ describe('ModelHolder', () => {
     await holder.stop();
   });
 });
+
+describe('modelHolderMetrics', () => {
+  it('exports the served version as nextoffer_model_info and counts reloads', async () => {
+    const { createMetrics } = await import('./metrics.js');
+    const { modelHolderMetrics } = await import('./model-holder.js');
+    const metrics = createMetrics();
+    const r = registry();
+    const holder = new ModelHolder({
+      name: 'reco',
+      source: r.source,
+      load: r.load,
+      intervalMs: 0,
+      ...modelHolderMetrics(metrics),
+    });
+    await holder.refresh();
+    r.state.promoted = 'v2';
+    await holder.refresh();
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/nextoffer_model_info\{name="reco",version="v2"\} 1/);
+    expect(text).not.toMatch(/version="v1"/);
+    expect(text).toMatch(/nextoffer_model_reloads_total\{name="reco",result="swapped"\} 2/);
+  });
+});

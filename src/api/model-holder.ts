@@ -84,3 +84,21 @@ export class ModelHolder<T> {
     }
   }
 }
+
+/** `onSwap`/`onError` callbacks that keep `nextoffer_model_info` and the reload counter current. */
+export function modelHolderMetrics(metrics: {
+  modelInfo: {
+    remove(labels: { name: string; version: string }): void;
+    set(labels: { name: string; version: string }, v: number): void;
+  };
+  modelReloads: { inc(labels: { name: string; result: string }): void };
+}): Pick<ModelHolderOptions<unknown>, 'onSwap' | 'onError'> {
+  return {
+    onSwap: (name, from, to) => {
+      if (from !== null) metrics.modelInfo.remove({ name, version: from });
+      metrics.modelInfo.set({ name, version: to }, 1);
+      metrics.modelReloads.inc({ name, result: 'swapped' });
+    },
+    onError: (name) => metrics.modelReloads.inc({ name, result: 'failed' }),
+  };
+}
