@@ -23,7 +23,9 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'HISTORY_UNAVAILABLE'
   | 'SERVICE_UNAVAILABLE'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  | 'MODEL_NOT_FOUND'
+  | 'RUN_NOT_FOUND';
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
@@ -50,6 +52,8 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   HISTORY_UNAVAILABLE: 503,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
+  MODEL_NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
 };
 
 export class AppError extends Error {

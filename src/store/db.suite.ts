@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { sqlState, type Database, type DatabaseKind, type Queryable } from './db.js';
 import { defineIngestRunsTests } from './ingest-runs.suite.js';
+import { defineRegistryTests } from './registry.suite.js';
 import { MIGRATIONS, appliedMigrations, migrate, type Migration } from './migrate.js';
 
 export interface DbSuiteHandle {
@@ -40,9 +41,9 @@ async function tableExists(db: Database, name: string): Promise<boolean> {
   return row.present;
 }
 
-/** Id of the newest migration; the broken one comes right after it. */
-const LATEST = MIGRATIONS[MIGRATIONS.length - 1].id;
-const ALL_IDS = MIGRATIONS.map((m) => m.id);
+/** Ids of every shipped migration, and the latest: the schema version after `migrate`. */
+const IDS = MIGRATIONS.map((m) => m.id);
+const LATEST = IDS[IDS.length - 1];
 
 const BROKEN: Migration = {
   id: LATEST + 1,
@@ -75,7 +76,7 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
       it('applies every migration once and records it in schema_migrations', async () => {
         expect(await appliedMigrations(db)).toEqual([]);
         const before = Date.now();
-        expect(await migrate(db)).toEqual({ applied: ALL_IDS, version: LATEST });
+        expect(await migrate(db)).toEqual({ applied: IDS, version: LATEST });
         const recorded = await appliedMigrations(db);
         expect(recorded.map((m) => [m.id, m.name])).toEqual(MIGRATIONS.map((m) => [m.id, m.name]));
         expect(recorded[0].appliedAt).toBeInstanceOf(Date);
@@ -92,9 +93,9 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
 
       it('applies each migration exactly once when runs overlap', async () => {
         const results = await Promise.all([migrate(db), migrate(db), migrate(db)]);
-        expect(results.flatMap((r) => r.applied)).toEqual(ALL_IDS);
+        expect(results.flatMap((r) => r.applied)).toEqual(IDS);
         expect(results.map((r) => r.version)).toEqual([LATEST, LATEST, LATEST]);
-        expect(await appliedMigrations(db)).toHaveLength(MIGRATIONS.length);
+        expect(await appliedMigrations(db)).toHaveLength(IDS.length);
       });
 
       it('rolls a failing migration back completely and keeps the earlier state', async () => {
@@ -117,7 +118,7 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
             where table_schema = current_schema() and table_name = 'ingest_runs' and column_name = 'half_done'`,
         );
         expect(columns).toEqual([]);
-        expect((await appliedMigrations(db)).map((m) => m.id)).toEqual(ALL_IDS);
+        expect((await appliedMigrations(db)).map((m) => m.id)).toEqual(IDS);
         expect(await db.query('select source_path from ingest_runs')).toEqual([{ source_path: 'a.csv' }]);
         expect(await migrate(db)).toEqual({ applied: [], version: LATEST });
       });
@@ -125,14 +126,14 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
       it('refuses a database migrated by a newer version', async () => {
         await migrate(db);
         await db.query(
-          `insert into schema_migrations (id, name, applied_at) values (99, 'from_the_future', now())`,
+          `insert into schema_migrations (id, name, applied_at) values (999, 'from_the_future', now())`,
         );
         await expectAppError(
           migrate(db),
           'MIGRATION_FAILED',
-          new RegExp(`newer version.*099_from_the_future.*up to ${LATEST}`),
+          new RegExp(`newer version.*999_from_the_future.*up to ${LATEST}`),
         );
-        expect((await appliedMigrations(db)).map((m) => m.id)).toEqual([...ALL_IDS, 99]);
+        expect((await appliedMigrations(db)).map((m) => m.id)).toEqual([...IDS, 999]);
       });
 
       it('refuses a migration recorded under another name, and an invalid list', async () => {
@@ -301,5 +302,6 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
     });
 
     defineIngestRunsTests(() => db);
+    defineRegistryTests(() => db);
   });
 }
