@@ -6,6 +6,8 @@
  *
  *   npm run bench:soak -- [--duration 60] [--rate 100]
  */
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { AUTH, PRECOMPUTED_CLIENTS, startBenchServer } from './api-fixture.js';
@@ -49,6 +51,9 @@ const [{ n: before }] = await bench.server.db.query<{ n: number }>('select count
 
 const series: { t: number; heapMb: number; rssMb: number }[] = [{ t: 0, ...sample() }];
 const started = Date.now();
+const cpuBefore = process.cpuUsage();
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const timer = setInterval(
   () => series.push({ t: Math.round((Date.now() - started) / 1000), ...sample() }),
   5000,
@@ -70,6 +75,9 @@ const result = await autocannon({
   ],
 });
 clearInterval(timer);
+loopDelay.disable();
+const cpu = process.cpuUsage(cpuBefore);
+const cpuShare = (cpu.user + cpu.system) / 1000 / (Date.now() - started);
 series.push({ t: duration, ...sample() });
 await bench.server.app.history.flush();
 const [{ n: after }] = await bench.server.db.query<{ n: number }>('select count(*) as n from api_requests');
@@ -88,6 +96,10 @@ const lines = [
   `requests: ${result.requests.total} (${result.requests.average.toFixed(0)} req/s), errors: ${errors}, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`,
   `history rows added: ${after - before} (2xx answers: ${result['2xx']}); statuses in the history: ${statuses.map((r) => `${r.status}: ${r.n}`).join(', ')}`,
   `autocannon: errors ${result.errors}, timeouts ${result.timeouts}, non-2xx ${result.non2xx}`,
+  `process CPU: ${(cpuShare * 100).toFixed(0)} % of one core; event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
   `memory after GC (t s: heap MB / rss MB): ${series.map((s) => `${s.t}: ${s.heapMb}/${s.rssMb}`).join(', ')}`,
   `heap growth from t=${first.t} s to the end: ${last.heapMb - first.heapMb} MB`,
 ];

@@ -5,11 +5,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
+import { openArtifactStore, type ArtifactStore } from '../store/artifacts.js';
 import { openDatabase, type Database } from '../store/db.js';
+import { ModelRegistry } from '../store/registry.js';
+import { Runs } from '../store/runs.js';
 import { UserRepository } from '../store/users.js';
 import { buildApp } from './app.js';
 import { generatePassword, hashPassword } from './auth/passwords.js';
 import type { Services } from './services.js';
+import { registryModelService, runsService } from './store-services.js';
 
 export interface FirstAdmin {
   name: string;
@@ -42,17 +46,31 @@ export interface StartOptions {
   handleSignals?: boolean;
   /** Pino logging (default true, at `config.logLevel`). */
   log?: boolean;
-  /** Called once the services have the database (the wiring of domain modules). */
-  wire?: (db: Database, config: Config) => Promise<Services>;
+  /**
+   * Builds the domain services once the database and artifact store are open. Default: the model
+   * registry and runs; the recommendation, segment and offer modules are added here as they land.
+   */
+  wire?: (db: Database, artifacts: ArtifactStore, config: Config) => Promise<Services>;
+}
+
+/** The services the store provides by itself: the model registry and the experiment runs. */
+export function storeServices(db: Database, artifacts: ArtifactStore): Promise<Services> {
+  return Promise.resolve({
+    models: registryModelService(new ModelRegistry(db, artifacts)),
+    runs: runsService(new Runs(db)),
+  });
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const db = await openDatabase(config);
+  let artifacts: ArtifactStore | undefined;
   let app: FastifyInstance;
   let firstAdmin: FirstAdmin | null;
   try {
     firstAdmin = await ensureAdmin(db, config);
-    const services = { ...(options.wire ? await options.wire(db, config) : {}), ...options.services };
+    artifacts = await openArtifactStore(config);
+    const wire = options.wire ?? storeServices;
+    const services = { ...(await wire(db, artifacts, config)), ...options.services };
     app = await buildApp({
       config,
       db,
@@ -61,9 +79,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     });
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
+    await artifacts?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw e;
   }
+  const store = artifacts;
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -75,6 +95,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       try {
         await app.close();
       } finally {
+        await store.close().catch(() => undefined);
         await db.close();
       }
     })();
