@@ -73,7 +73,7 @@ describe.runIf(bin !== null)('request history survives a database restart (throw
     await new Promise((r) => setTimeout(r, 1500));
     expect(t.app.history.degraded).toBe(true);
     expect(t.app.history.outboxRecords).toBeGreaterThan(0);
-    const health = (await t.app.inject({ url: '/health' })).json();
+    const health = (await t.app.inject({ url: '/health' })).json<{ status: string; history: string }>();
     expect(health).toMatchObject({ status: 'ok', history: 'degraded' });
     const duringOutage = sent.length - atStop;
     await pg.start();

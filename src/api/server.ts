@@ -68,7 +68,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   let firstAdmin: FirstAdmin | null;
   try {
     firstAdmin = await ensureAdmin(db, config);
-    artifacts = await openArtifactStore(config);
+    artifacts = openArtifactStore(config);
     const wire = options.wire ?? storeServices;
     const services = { ...(await wire(db, artifacts, config)), ...options.services };
     app = await buildApp({

@@ -21,7 +21,7 @@ describe('model registry and runs over HTTP, and hot reload from the registry', 
     const dir = await mkdtemp(path.join(os.tmpdir(), 'nextoffer-reg-'));
     const db = await openPglite();
     await migrate(db);
-    const artifacts = await openArtifactStore(loadConfig({ NEXTOFFER_DATA_DIR: dir }));
+    const artifacts = openArtifactStore(loadConfig({ NEXTOFFER_DATA_DIR: dir }));
     const registry = new ModelRegistry(db, artifacts);
     await registry.register('reco', { artifact: 'model one', metrics: { map7: 0.02 } });
     await registry.register('reco', { artifact: 'model two' });
