@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HEAD_FILE, tempDir } from '../data/ingest/fixtures.test-util.js';
 import { openDatabase } from '../store/db.js';
 import { IngestRuns } from '../store/ingest-runs.js';
+import { MIGRATIONS } from '../store/migrate.js';
 import { loadConfig } from '../config.js';
 import { main } from './main.js';
 
@@ -98,7 +99,9 @@ describe('nextoffer check', () => {
       ['artifacts', true],
       ['dataset', true],
     ]);
-    expect(results[0].detail).toMatch(/^pglite at .*schema version 1$/);
+    expect(results[0].detail).toMatch(
+      new RegExp(`^pglite at .*schema version ${MIGRATIONS[MIGRATIONS.length - 1].id}$`),
+    );
     expect(results[1].detail).toMatch(/^fs at .*write, read, delete ok$/);
     expect(results[2].detail).toBe('none ingested yet');
   });
