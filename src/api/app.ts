@@ -102,6 +102,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.decorate('precomputed', new PrecomputedCache(db));
   app.decorateRequest('principal', null);
+  // Shutdown: responses finishing after close() began ask their client to close the connection,
+  // so keep-alive connections do not hold the server open until their idle timeout.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
   app.addHook('onClose', async () => {
     await app.precomputed.stop();
     await history.close();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../store/db.js';
-import { startServer } from './server.js';
+import { ensureAdmin, startServer } from './server.js';
 
 describe('startServer', () => {
   it('creates the first admin once, and on shutdown finishes in-flight requests and stores their history', async () => {
