@@ -53,14 +53,13 @@ describe('startServer', () => {
       expect(((await res.json()) as { source: string }).source).toBe('model');
       await closing;
 
-      const again = await startServer(config, { handleSignals: false, log: false });
-      expect(again.firstAdmin).toBeNull();
-      await again.close();
       const db = await openDatabase(config);
       const rows = await db.query<{ id: string; user_name: string }>(
         'select id, user_name from api_requests',
       );
+      const again = await ensureAdmin(db, { ...config, adminPassword: 'another admin password' });
       await db.close();
+      expect(again).toBeNull();
       expect(rows).toEqual([{ id: '11111111-2222-4333-8444-555555555555', user_name: 'admin' }]);
     } finally {
       await rm(dir, { recursive: true, force: true });
