@@ -6,6 +6,8 @@
  *      `POST /v1/offers` with 100 clients per request; each route's req/s as a ratio to the baseline;
  *   2. latency at a fixed rate below saturation (at saturation latency is only queueing:
  *      connections / throughput): p50/p99 of the same routes.
+ * Latency is shown as the client sees it (autocannon, which shares the thread) and server-side
+ * (request received → answer sent, from the request history).
  * Embedded defaults (PGlite in a temporary data directory); `--postgres` runs the same against a
  * throwaway PostgreSQL server started for the run.
  *
@@ -36,6 +38,21 @@ interface Row {
   errors: number;
   /** Seconds the history writer needed after the run to store what the run had queued. */
   drainS: number;
+  /** Server-side latency (request received → answer) from the history, for recorded routes. */
+  serverP50: number | null;
+  serverP99: number | null;
+}
+
+async function serverSide(
+  route: string,
+  since: string,
+): Promise<{ serverP50: number | null; serverP99: number | null }> {
+  const [row] = await bench.server.db.query<{ p: number[] | null }>(
+    `select percentile_cont(array[0.5, 0.99]) within group (order by duration_ms) as p
+       from api_requests where route = $1 and started_at >= $2`,
+    [route, since],
+  );
+  return { serverP50: row?.p?.[0] ?? null, serverP99: row?.p?.[1] ?? null };
 }
 
 const bin = values.postgres ? postgresBinDir() : null;
@@ -47,6 +64,7 @@ const headers = { authorization: AUTH, 'content-type': 'application/json' };
 let seq = 0;
 
 async function run(route: string, urlPath: string, options: Partial<autocannon.Options>): Promise<Row> {
+  const since = new Date().toISOString();
   const result = await autocannon({ url: bench.url + urlPath, connections, duration, headers, ...options });
   // Let the history writer catch up so that runs do not inherit each other's backlog.
   const t = performance.now();
@@ -58,6 +76,7 @@ async function run(route: string, urlPath: string, options: Partial<autocannon.O
     p99: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     drainS: (performance.now() - t) / 1000,
+    ...(await serverSide(urlPath, since)),
   };
   process.stderr.write(
     `${route}: ${row.reqPerSec.toFixed(0)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}, history drained in ${row.drainS.toFixed(1)} s\n`,
@@ -117,12 +136,13 @@ await bench.close();
 await pg?.destroy();
 
 const baseline = (saturation[0].reqPerSec + saturation[3].reqPerSec) / 2;
+const ms = (v: number | null) => (v === null ? 'n/a' : v.toFixed(2));
 const table = (rows: Row[], ratio: boolean) => [
-  `| route | req/s | p50 ms | p99 ms | errors | history drain after run (s) |${ratio ? ' throughput / baseline |' : ''}`,
-  `|---|---:|---:|---:|---:|---:|${ratio ? '---:|' : ''}`,
+  `| route | req/s | p50 ms | p99 ms | server p50 ms | server p99 ms | errors | history drain after run (s) |${ratio ? ' throughput / baseline |' : ''}`,
+  `|---|---:|---:|---:|---:|---:|---:|---:|${ratio ? '---:|' : ''}`,
   ...rows.map(
     (r) =>
-      `| ${r.route} | ${r.reqPerSec.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.drainS.toFixed(1)} |${ratio ? ` ${(r.reqPerSec / baseline).toFixed(2)} |` : ''}`,
+      `| ${r.route} | ${r.reqPerSec.toFixed(0)} | ${r.p50} | ${r.p99} | ${ms(r.serverP50)} | ${ms(r.serverP99)} | ${r.errors} | ${r.drainS.toFixed(1)} |${ratio ? ` ${(r.reqPerSec / baseline).toFixed(2)} |` : ''}`,
   ),
 ];
 const lines = [

@@ -72,6 +72,30 @@ describe('Authenticator', () => {
     await db.close();
   });
 
+  it('verifies concurrent requests with the same credentials once, and refreshes ahead of expiry', async () => {
+    const now = { t: 1_000_000 };
+    const { db, users, auth } = await setup(now);
+    let lookups = 0;
+    const get = users.get.bind(users);
+    users.get = (name: string) => {
+      lookups++;
+      return get(name);
+    };
+    const all = await Promise.all(
+      Array.from({ length: 10 }, () => auth.authenticate(basic('ann'), '2.2.2.2')),
+    );
+    expect(all.every((p) => p.name === 'ann')).toBe(true);
+    expect(lookups).toBe(1);
+    now.t += 25_000; // last fifth of the 30 s entry: answered from the cache, re-verified behind it
+    await auth.authenticate(basic('ann'), '2.2.2.2');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lookups).toBe(2);
+    now.t += 20_000; // past the first expiry, inside the refreshed one
+    await auth.authenticate(basic('ann'), '2.2.2.2');
+    expect(lookups).toBe(2);
+    await db.close();
+  });
+
   it('caches verified credentials until invalidated or expired', async () => {
     const now = { t: 1_000_000 };
     const { db, users, auth } = await setup(now);

@@ -38,6 +38,7 @@ export class Authenticator {
   readonly #now: () => number;
   readonly #cache = new Map<string, { principal: Principal; expires: number }>();
   readonly #failures = new Map<string, Failures>();
+  readonly #pending = new Map<string, Promise<Principal>>();
 
   constructor(users: UserRepository, options: AuthenticatorOptions) {
     this.#users = users;
@@ -53,17 +54,51 @@ export class Authenticator {
       ? createHash('sha256').update(credentials.name).update('\0').update(credentials.password).digest('hex')
       : '';
     const cached = credentials ? this.#cache.get(key) : undefined;
-    if (cached && cached.expires > now) return cached.principal;
+    if (credentials && cached && cached.expires > now) {
+      // Refresh ahead: in the last fifth of the entry's life, verify again in the background so
+      // that busy clients never wait for scrypt; a failed check just drops the entry.
+      if (cached.expires - now < this.#options.cacheSeconds * 200 && !this.#pending.has(key)) {
+        const again = this.#verify(credentials, key, address, now, true);
+        this.#pending.set(key, again);
+        void again
+          .then(
+            () => undefined,
+            () => this.#cache.delete(key),
+          )
+          .finally(() => this.#pending.delete(key));
+      }
+      return cached.principal;
+    }
     this.#assertNotLocked(`addr:${address}`, now, 'this client address');
     if (!credentials) {
       throw new AppError('UNAUTHORIZED', 'HTTP Basic credentials are required');
     }
+    // One scrypt per credential at a time: concurrent requests with the same credentials (a
+    // client's connection pool when its cache entry expires) wait for the same verification.
+    const pending = this.#pending.get(key);
+    if (pending) return pending;
+    const verification = this.#verify(credentials, key, address, now).finally(() =>
+      this.#pending.delete(key),
+    );
+    this.#pending.set(key, verification);
+    return verification;
+  }
+
+  async #verify(
+    credentials: { name: string; password: string },
+    key: string,
+    address: string,
+    now: number,
+    background = false,
+  ): Promise<Principal> {
     this.#assertNotLocked(`user:${credentials.name}`, now, `user ${JSON.stringify(credentials.name)}`);
     const user = await this.#users.get(credentials.name);
     const ok = await verifyPassword(credentials.password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabled) {
-      this.#fail(`addr:${address}`, now);
-      this.#fail(`user:${credentials.name}`, now);
+      if (!background) {
+        this.#fail(`addr:${address}`, now);
+        this.#fail(`user:${credentials.name}`, now);
+      }
       throw new AppError('UNAUTHORIZED', 'Invalid user name or password, or the user is disabled');
     }
     this.#failures.delete(`user:${credentials.name}`);
