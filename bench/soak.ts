@@ -104,4 +104,7 @@ const lines = [
   `heap growth from t=${first.t} s to the end: ${last.heapMb - first.heapMb} MB`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
-if (errors > 0 || after - before !== result['2xx']) process.exitCode = 1;
+// Requests still in flight when autocannon stops (at most one per connection) are answered and
+// recorded without being counted by autocannon.
+const added = after - before;
+if (errors > 0 || added < result['2xx'] || added > result['2xx'] + 2 * 50) process.exitCode = 1;
