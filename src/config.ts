@@ -108,6 +108,77 @@ export const SETTINGS = {
     default: '',
     description: 'On-premise OpenAI-compatible server that may paraphrase offer texts. Empty: rewriting off.',
   },
+  host: {
+    env: 'NEXTOFFER_HOST',
+    kind: 'string',
+    default: '127.0.0.1',
+    description: 'Address `nextoffer serve` listens on (`0.0.0.0`: every interface).',
+  },
+  port: { env: 'NEXTOFFER_PORT', kind: 'int', default: '8080', description: 'HTTP port of the API.' },
+  adminPassword: {
+    env: 'NEXTOFFER_ADMIN_PASSWORD',
+    kind: 'string',
+    default: '',
+    description:
+      'Password of the first `admin` user, created at start when no admin exists. Empty: one is generated and printed once.',
+    secret: true,
+  },
+  metricsToken: {
+    env: 'NEXTOFFER_METRICS_TOKEN',
+    kind: 'string',
+    default: '',
+    description: 'Bearer token that may read `/metrics`. Empty: `/metrics` answers loopback clients only.',
+    secret: true,
+  },
+  authMaxFailures: {
+    env: 'NEXTOFFER_AUTH_MAX_FAILURES',
+    kind: 'int',
+    default: '10',
+    description: 'Failed logins per user, and per client address, that lock it out for the lockout window.',
+  },
+  authLockoutSeconds: {
+    env: 'NEXTOFFER_AUTH_LOCKOUT_SECONDS',
+    kind: 'int',
+    default: '300',
+    description: 'Window (seconds) in which failures are counted, and length of a lockout.',
+  },
+  authCacheSeconds: {
+    env: 'NEXTOFFER_AUTH_CACHE_SECONDS',
+    kind: 'int',
+    default: '30',
+    description: 'How long verified credentials are cached (0: verify scrypt on every request).',
+  },
+  outboxMaxBytes: {
+    env: 'NEXTOFFER_OUTBOX_MAX_BYTES',
+    kind: 'int',
+    default: '268435456',
+    description:
+      'Size limit of the request-history outbox (`<data dir>/outbox/history.jsonl`) used while the database is down; when full the API answers 503.',
+  },
+  modelReloadSeconds: {
+    env: 'NEXTOFFER_MODEL_RELOAD_SECONDS',
+    kind: 'int',
+    default: '30',
+    description: 'How often the server polls the model registry for newly promoted versions (0: never).',
+  },
+  bodyLimitBytes: {
+    env: 'NEXTOFFER_BODY_LIMIT_BYTES',
+    kind: 'int',
+    default: '1048576',
+    description: 'Largest accepted request body, except uploads.',
+  },
+  uploadLimitBytes: {
+    env: 'NEXTOFFER_UPLOAD_LIMIT_BYTES',
+    kind: 'int',
+    default: '104857600',
+    description: 'Largest accepted upload (`POST /v1/recommendations/load`).',
+  },
+  logLevel: {
+    env: 'NEXTOFFER_LOG_LEVEL',
+    kind: 'string',
+    default: 'info',
+    description: 'Server log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.',
+  },
 } as const satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;

@@ -17,6 +17,16 @@ export type ErrorCode =
   | 'CATALOG_INVALID'
   | 'COMPLIANCE_VIOLATION'
   | 'OFFER_NOT_FOUND'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'AUTH_LOCKED'
+  | 'NOT_FOUND'
+  | 'VALIDATION_FAILED'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'HISTORY_UNAVAILABLE'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_ERROR'
   | 'MODEL_NOT_FOUND'
   | 'RUN_NOT_FOUND';
 
@@ -38,6 +48,16 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   CATALOG_INVALID: 422,
   COMPLIANCE_VIOLATION: 422,
   OFFER_NOT_FOUND: 404,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  AUTH_LOCKED: 429,
+  NOT_FOUND: 404,
+  VALIDATION_FAILED: 400,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  HISTORY_UNAVAILABLE: 503,
+  SERVICE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
   MODEL_NOT_FOUND: 404,
   RUN_NOT_FOUND: 404,
 };
@@ -45,12 +65,19 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Structured findings (e.g. `{ line, field, message }` per bad input line), returned to API clients. */
+  readonly details?: unknown;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; status?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; status?: number; details?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = options.status ?? DEFAULT_STATUS[code];
+    if (options.details !== undefined) this.details = options.details;
   }
 }
 

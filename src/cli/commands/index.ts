@@ -9,6 +9,8 @@ import { registerCatalog } from './catalog.js';
 import { registerOffers } from './offers.js';
 import { registerCompliance } from './compliance.js';
 import { registerSegment } from './segment.js';
+import { registerServe } from './serve.js';
+import { registerUsers } from './users.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -22,4 +24,6 @@ export function registerCommands(program: Command): void {
   registerOffers(program);
   registerCompliance(program);
   registerSegment(program);
+  registerServe(program);
+  registerUsers(program);
 }

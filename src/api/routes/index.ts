@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { feedbackRoutes } from './feedback.js';
+import { healthRoutes } from './health.js';
+import { historyRoutes } from './history.js';
+import { modelRoutes } from './models.js';
+import { offerRoutes } from './offers.js';
+import { recommendationLoadRoutes } from './recommendations-load.js';
+import { recommendationRoutes } from './recommendations.js';
+import { runRoutes } from './runs.js';
+import { segmentRoutes } from './segments.js';
+import { statsRoutes } from './stats.js';
+import { userRoutes } from './users.js';
+
+/** Every route, one file per resource; service-backed ones only when their service is given. */
+export function registerRoutes(app: FastifyInstance): void {
+  const s = app.services;
+  healthRoutes(app);
+  statsRoutes(app);
+  feedbackRoutes(app);
+  historyRoutes(app);
+  userRoutes(app);
+  recommendationRoutes(app);
+  recommendationLoadRoutes(app);
+  if (s.segments) segmentRoutes(app, s.segments);
+  if (s.offers) offerRoutes(app, s.offers);
+  if (s.models) modelRoutes(app, s.models);
+  if (s.runs) runRoutes(app, s.runs);
+}

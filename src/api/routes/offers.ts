@@ -1,0 +1,80 @@
+/**
+ * `POST /v1/offers`: the offer contract — an array of `{client_id, features, product, channel}`
+ * in, an array of offers (text per channel, confidence, offer id) out, in the same order.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { OfferRequestItem, OfferService } from '../services.js';
+import { ERROR_RESPONSES, FEATURES_SCHEMA } from '../schemas.js';
+import { record, recordFailure } from './record.js';
+
+const NAME = { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' } as const;
+
+export const OFFER_ANSWER_SCHEMA = {
+  type: 'object',
+  required: ['client_id', 'product', 'channel', 'text', 'confidence', 'offer_id'],
+  additionalProperties: true,
+  properties: {
+    client_id: { type: 'integer' },
+    product: { type: 'string' },
+    channel: { type: 'string' },
+    text: { type: 'string' },
+    title: { type: 'string' },
+    subject: { type: 'string' },
+    confidence: { type: 'number', minimum: 0, maximum: 1 },
+    offer_id: { type: 'string' },
+    compliance_fallback: { type: 'boolean' },
+    model_version: { type: ['string', 'null'] },
+  },
+} as const;
+
+export function offerRoutes(app: FastifyInstance, service: OfferService): void {
+  app.post(
+    '/v1/offers',
+    {
+      config: { access: 'recommend' },
+      schema: {
+        summary: 'Offer texts for (client, product, channel) triples',
+        tags: ['offers'],
+        body: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 1000,
+          items: {
+            type: 'object',
+            required: ['client_id', 'features', 'product', 'channel'],
+            additionalProperties: false,
+            properties: {
+              client_id: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+              features: FEATURES_SCHEMA,
+              product: NAME,
+              channel: NAME,
+            },
+          },
+        },
+        response: { 200: { type: 'array', items: OFFER_ANSWER_SCHEMA }, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      app.history.assertAccepting();
+      const items = request.body as OfferRequestItem[];
+      const clientIds = [...new Set(items.map((i) => String(i.client_id)))];
+      let answers;
+      try {
+        answers = await service.generate(items);
+      } catch (e) {
+        recordFailure(app, request, reply, clientIds, e);
+      }
+      for (const a of answers) {
+        app.metrics.offerConfidence.observe(a.confidence);
+        if (a.compliance_fallback === true) app.metrics.complianceFallbacks.inc();
+      }
+      record(app, request, reply, {
+        clientIds,
+        offerIds: answers.map((a) => a.offer_id),
+        answer: answers,
+        modelVersion: answers.find((a) => typeof a.model_version === 'string')?.model_version ?? null,
+      });
+      return answers;
+    },
+  );
+}

@@ -1,0 +1,185 @@
+/**
+ * `POST /v1/recommendations` (one client or a batch) and `POST /v1/recommendations/online`
+ * (cold start from features). A client in the precomputed set is answered from it
+ * (`source: precomputed`); otherwise the recommendation service answers (`model` or `fallback`).
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
+import type { RecommendationService } from '../services.js';
+import {
+  ERROR_RESPONSES,
+  FEATURES_SCHEMA,
+  ID_SCHEMA,
+  K_SCHEMA,
+  RECOMMENDED_ITEM_SCHEMA,
+} from '../schemas.js';
+import { record, recordFailure } from './record.js';
+
+const ANSWER_PROPERTIES = {
+  client_id: { type: 'string' },
+  source: { type: 'string', enum: ['precomputed', 'model', 'fallback'] },
+  model_version: { type: ['string', 'null'] },
+  items: { type: 'array', items: RECOMMENDED_ITEM_SCHEMA },
+} as const;
+
+const ANSWER_SCHEMA = {
+  type: 'object',
+  required: ['client_id', 'source', 'model_version', 'items'],
+  additionalProperties: false,
+  properties: ANSWER_PROPERTIES,
+} as const;
+
+export interface ClientAnswer {
+  client_id: string;
+  source: 'precomputed' | 'model' | 'fallback';
+  model_version: string | null;
+  items: { product: string; score: number; reasons: string[] }[];
+}
+
+async function answerFor(app: FastifyInstance, clientId: string, k: number): Promise<ClientAnswer> {
+  const pre = await app.precomputed.get(clientId, k);
+  if (pre !== null && pre.length > 0)
+    return { client_id: clientId, source: 'precomputed', model_version: null, items: pre };
+  // With the database unreachable (pre === null), the model still answers.
+  const service: RecommendationService | undefined = app.services.recommendations;
+  if (!service && pre === null)
+    throw new AppError(
+      'SERVICE_UNAVAILABLE',
+      'The precomputed recommendations cannot be read (database unreachable)',
+    );
+  if (!service)
+    throw new AppError(
+      'NOT_FOUND',
+      `client ${clientId}: no precomputed recommendations and no model is served`,
+    );
+  const r = await service.recommend(clientId, k);
+  return { client_id: clientId, source: r.source, model_version: r.modelVersion, items: r.items };
+}
+
+function sourcesOf(answers: readonly ClientAnswer[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of answers) out[a.source] = (out[a.source] ?? 0) + 1;
+  return out;
+}
+
+export function recommendationRoutes(app: FastifyInstance): void {
+  app.post(
+    '/v1/recommendations',
+    {
+      config: { access: 'recommend' },
+      schema: {
+        summary: 'Top-k products for one client (client_id) or a batch (client_ids)',
+        tags: ['recommendations'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            client_id: ID_SCHEMA,
+            client_ids: { type: 'array', minItems: 1, maxItems: 1000, items: ID_SCHEMA },
+            k: K_SCHEMA,
+          },
+          oneOf: [{ required: ['client_id'] }, { required: ['client_ids'] }],
+        },
+        response: {
+          200: {
+            description: 'One answer (client_id form) or `results` (client_ids form)',
+            type: 'object',
+            required: ['request_id'],
+            additionalProperties: false,
+            properties: {
+              request_id: { type: 'string' },
+              ...ANSWER_PROPERTIES,
+              results: { type: 'array', items: ANSWER_SCHEMA },
+            },
+          },
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request, reply) => {
+      app.history.assertAccepting();
+      const body = request.body as {
+        client_id?: string | number;
+        client_ids?: (string | number)[];
+        k: number;
+      };
+      const ids = (body.client_ids ?? [body.client_id as string | number]).map(String);
+      let answers: ClientAnswer[];
+      try {
+        answers = await Promise.all(ids.map((id) => answerFor(app, id, body.k)));
+      } catch (e) {
+        recordFailure(app, request, reply, ids, e);
+      }
+      const sources = sourcesOf(answers);
+      for (const [source, n] of Object.entries(sources)) app.metrics.answersBySource.inc({ source }, n);
+      const result =
+        body.client_ids === undefined
+          ? { request_id: request.id, ...answers[0] }
+          : { request_id: request.id, results: answers };
+      record(app, request, reply, {
+        clientIds: ids,
+        answer: result,
+        modelVersion: answers.find((a) => a.model_version !== null)?.model_version ?? null,
+        sources,
+      });
+      return result;
+    },
+  );
+
+  const service = app.services.recommendations;
+  if (!service) return;
+  app.post(
+    '/v1/recommendations/online',
+    {
+      config: { access: 'recommend' },
+      schema: {
+        summary: 'Cold start: top-k products for a client known only by its features',
+        tags: ['recommendations'],
+        body: {
+          type: 'object',
+          required: ['features'],
+          additionalProperties: false,
+          properties: { features: FEATURES_SCHEMA, k: K_SCHEMA },
+        },
+        response: {
+          200: {
+            type: 'object',
+            required: ['request_id', 'source', 'model_version', 'items'],
+            additionalProperties: false,
+            properties: {
+              request_id: { type: 'string' },
+              source: { type: 'string', enum: ['model', 'fallback'] },
+              model_version: { type: ['string', 'null'] },
+              items: { type: 'array', items: RECOMMENDED_ITEM_SCHEMA },
+            },
+          },
+          ...ERROR_RESPONSES,
+        },
+      },
+    },
+    async (request, reply) => {
+      app.history.assertAccepting();
+      const body = request.body as { features: Record<string, unknown>; k: number };
+      let r;
+      try {
+        r = await service.recommendOnline(body.features, body.k);
+      } catch (e) {
+        recordFailure(app, request, reply, [], e);
+      }
+      app.metrics.answersBySource.inc({ source: r.source });
+      const result = {
+        request_id: request.id,
+        source: r.source,
+        model_version: r.modelVersion,
+        items: r.items,
+      };
+      record(app, request, reply, {
+        clientIds: [],
+        answer: result,
+        modelVersion: r.modelVersion,
+        sources: { [r.source]: 1 },
+      });
+      return result;
+    },
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * The domain services the REST API calls. Each is optional in `buildApp`: a route is registered
+ * only when its service is provided, so the server never answers from a stub. The modules that
+ * implement them (recommendations, segments, offers, model registry, runs) are wired in
+ * `src/api/server.ts`.
+ */
+
+export interface RecommendedItem {
+  product: string;
+  score: number;
+  reasons: string[];
+}
+
+export interface ServiceRecommendation {
+  items: RecommendedItem[];
+  /** `model`: the promoted model answered; `fallback`: popularity or rules (unknown client, no model). */
+  source: 'model' | 'fallback';
+  modelVersion: string | null;
+}
+
+export interface RecommendationService {
+  /** Top-`k` products for a known client. */
+  recommend(clientId: string, k: number): Promise<ServiceRecommendation>;
+  /** Cold start: top-`k` products for a client described only by its features. */
+  recommendOnline(features: Record<string, unknown>, k: number): Promise<ServiceRecommendation>;
+}
+
+export interface SegmentAssignment {
+  segment: number;
+  name: string;
+  /** The rules that led to the segment, from the root of the decision path. */
+  path: string[];
+  modelVersion: string | null;
+}
+
+export interface SegmentService {
+  assign(features: Record<string, unknown>): Promise<SegmentAssignment>;
+}
+
+/** One element of the `/v1/offers` request array. */
+export interface OfferRequestItem {
+  client_id: number;
+  features: Record<string, unknown>;
+  product: string;
+  channel: string;
+}
+
+/** One element of the `/v1/offers` answer array. */
+export interface OfferAnswer {
+  client_id: number;
+  product: string;
+  channel: string;
+  text: string;
+  title?: string;
+  subject?: string;
+  confidence: number;
+  offer_id: string;
+  /** True when the generated text failed the compliance check and a compliant template replaced it. */
+  compliance_fallback?: boolean;
+  model_version?: string | null;
+  [extra: string]: unknown;
+}
+
+export interface OfferService {
+  generate(items: OfferRequestItem[]): Promise<OfferAnswer[]>;
+}
+
+export interface ModelVersionInfo {
+  name: string;
+  version: string;
+  promoted: boolean;
+  created_at: string;
+  metrics?: Record<string, number>;
+  [extra: string]: unknown;
+}
+
+export interface ModelService {
+  list(name?: string): Promise<ModelVersionInfo[]>;
+  promote(name: string, version: string): Promise<ModelVersionInfo>;
+  /** Promotes the version promoted before the current one; returns it. */
+  rollback(name: string): Promise<ModelVersionInfo>;
+}
+
+export interface RunInfo {
+  id: string;
+  kind: string;
+  status: string;
+  started_at: string;
+  finished_at?: string | null;
+  [extra: string]: unknown;
+}
+
+export interface RunService {
+  list(options: { limit: number; kind?: string }): Promise<RunInfo[]>;
+}
+
+export interface Services {
+  recommendations?: RecommendationService;
+  segments?: SegmentService;
+  offers?: OfferService;
+  models?: ModelService;
+  runs?: RunService;
+}
