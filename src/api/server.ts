@@ -7,13 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { openArtifactStore, type ArtifactStore } from '../store/artifacts.js';
 import { openDatabase, type Database } from '../store/db.js';
-import { ModelRegistry } from '../store/registry.js';
-import { Runs } from '../store/runs.js';
 import { UserRepository } from '../store/users.js';
 import { buildApp } from './app.js';
 import { generatePassword, hashPassword } from './auth/passwords.js';
 import type { Services } from './services.js';
-import { registryModelService, runsService } from './store-services.js';
+import { domainServices } from './domain-services.js';
 
 export interface FirstAdmin {
   name: string;
@@ -47,18 +45,10 @@ export interface StartOptions {
   /** Pino logging (default true, at `config.logLevel`). */
   log?: boolean;
   /**
-   * Builds the domain services once the database and artifact store are open. Default: the model
-   * registry and runs; the recommendation, segment and offer modules are added here as they land.
+   * Builds the domain services once the database and artifact store are open. Default
+   * `domainServices`: the model registry and runs, offers, segments and recommendations.
    */
   wire?: (db: Database, artifacts: ArtifactStore, config: Config) => Promise<Services>;
-}
-
-/** The services the store provides by itself: the model registry and the experiment runs. */
-export function storeServices(db: Database, artifacts: ArtifactStore): Promise<Services> {
-  return Promise.resolve({
-    models: registryModelService(new ModelRegistry(db, artifacts)),
-    runs: runsService(new Runs(db)),
-  });
 }
 
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -69,7 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   try {
     firstAdmin = await ensureAdmin(db, config);
     artifacts = openArtifactStore(config);
-    const wire = options.wire ?? storeServices;
+    const wire = options.wire ?? domainServices;
     const services = { ...(await wire(db, artifacts, config)), ...options.services };
     app = await buildApp({
       config,

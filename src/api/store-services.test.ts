@@ -10,9 +10,9 @@ import { openPglite } from '../store/db-pglite.js';
 import { migrate } from '../store/migrate.js';
 import { ModelRegistry } from '../store/registry.js';
 import { Runs } from '../store/runs.js';
+import { storeServices } from './store-services.js';
 import { contractClient } from './contract.test-util.js';
 import { ModelHolder } from './model-holder.js';
-import { storeServices } from './server.js';
 import { registryPromotedSource } from './store-services.js';
 import { AS, createTestApp } from './testing.test-util.js';
 

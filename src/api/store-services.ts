@@ -3,10 +3,12 @@
  * API's `ModelService` and `RunService`, and as the promoted-version source of `ModelHolder`.
  */
 import { AppError } from '../errors.js';
-import type { ModelRegistry, ModelVersion } from '../store/registry.js';
-import type { RunRecord, Runs } from '../store/runs.js';
+import type { ArtifactStore } from '../store/artifacts.js';
+import type { Database } from '../store/db.js';
+import { ModelRegistry, type ModelVersion } from '../store/registry.js';
+import { Runs, type RunRecord } from '../store/runs.js';
 import type { PromotedSource } from './model-holder.js';
-import type { ModelService, ModelVersionInfo, RunInfo, RunService } from './services.js';
+import type { ModelService, ModelVersionInfo, RunInfo, RunService, Services } from './services.js';
 
 function info(v: ModelVersion): ModelVersionInfo {
   return {
@@ -62,4 +64,11 @@ function run(r: RunRecord): RunInfo {
 
 export function runsService(runs: Runs): RunService {
   return { list: async ({ limit, kind }) => (await runs.list({ limit, kind })).map(run) };
+}
+/** The services the store provides by itself: the model registry and the experiment runs. */
+export function storeServices(db: Database, artifacts: ArtifactStore): Promise<Services> {
+  return Promise.resolve({
+    models: registryModelService(new ModelRegistry(db, artifacts)),
+    runs: runsService(new Runs(db)),
+  });
 }

@@ -51,3 +51,14 @@ export async function loadClients(file: string): Promise<ClientRecord[]> {
     return { client_id: idOf(o.client_id, i + 1, `${file}: [${i}]`), features: o };
   });
 }
+
+/** Consent per channel from features: `consent` (all channels) or `consent_<channel>` (e.g. `consent_sms = 1`). */
+export function consentFromFeatures(
+  features: Readonly<Record<string, unknown>>,
+  channels: readonly string[],
+): Record<string, boolean> {
+  const yes = (v: unknown) => v === true || v === 1 || v === '1' || v === 'true' || v === 'yes';
+  return Object.fromEntries(
+    channels.map((c) => [c, yes(features[`consent_${c.toLowerCase()}`] ?? features.consent)]),
+  );
+}

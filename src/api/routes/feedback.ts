@@ -8,6 +8,8 @@ import { ERROR_RESPONSES } from '../schemas.js';
 
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function feedbackRoutes(app: FastifyInstance): void {
   app.post(
     '/v1/feedback',
@@ -46,10 +48,10 @@ export function feedbackRoutes(app: FastifyInstance): void {
     async (request, reply) => {
       const b = request.body as { request_id?: string; offer_id?: string; outcome: string; comment?: string };
       await app.history.flush();
-      const found = await app.db.query<{ id: string }>(
+      const found = await app.db.query<{ id: string; offer_ids: string[] | null }>(
         b.request_id !== undefined
-          ? `select id from api_requests where id = $1::uuid and ($2::text is null or offer_ids @> array[$2::text])`
-          : `select id from api_requests where offer_ids @> array[$2::text] and $1::uuid is null
+          ? `select id, offer_ids from api_requests where id = $1::uuid and ($2::text is null or offer_ids @> array[$2::text])`
+          : `select id, offer_ids from api_requests where offer_ids @> array[$2::text] and $1::uuid is null
               order by started_at desc limit 1`,
         [b.request_id?.toLowerCase() ?? null, b.offer_id ?? null],
       );
@@ -60,17 +62,29 @@ export function feedbackRoutes(app: FastifyInstance): void {
             ? `request_id ${b.request_id}${b.offer_id !== undefined ? ` with offer_id ${b.offer_id}` : ''}: no such answer in the history`
             : `offer_id ${b.offer_id}: no such offer in the history`,
         );
-      const [row] = await app.db.query<{ id: number }>(
-        `insert into feedback (request_id, offer_id, outcome, comment, user_name)
-         values ($1::uuid, $2, $3, $4, $5) returning id`,
-        [
-          found[0].id,
-          b.offer_id ?? null,
-          b.outcome,
-          b.comment?.replaceAll('\u0000', '\uFFFD') ?? null,
-          request.principal?.name ?? null,
-        ],
+      const comment = b.comment?.replaceAll('\u0000', '\uFFFD') ?? null;
+      const user = request.principal?.name ?? null;
+      // The offers this mark is about: one offer, or every offer of the marked answer. Offers kept in
+      // the offer log also get the outcome there, which is what the confidence model trains on.
+      const offerIds = (b.offer_id !== undefined ? [b.offer_id] : (found[0].offer_ids ?? [])).filter((id) =>
+        UUID_RE.test(id),
       );
+      const row = await app.db.transaction(async (tx) => {
+        const [inserted] = await tx.query<{ id: number }>(
+          `insert into feedback (request_id, offer_id, outcome, comment, user_name)
+           values ($1::uuid, $2, $3, $4, $5) returning id`,
+          [found[0].id, b.offer_id ?? null, b.outcome, comment, user],
+        );
+        if (offerIds.length > 0) {
+          await tx.query(
+            `insert into offer_outcomes (offer_id, outcome, comment, user_name)
+             select offer_id, $2, $3, $4 from offers
+              where offer_id in (select jsonb_array_elements_text($1::jsonb)::uuid)`,
+            [JSON.stringify(offerIds), b.outcome, comment, user],
+          );
+        }
+        return inserted;
+      });
       app.metrics.feedback.inc({ outcome: b.outcome });
       return reply
         .status(201)

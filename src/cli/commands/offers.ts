@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Config } from '../../config.js';
 import { AppError } from '../../errors.js';
 import { loadCatalog, type Catalog } from '../../offers/catalog.js';
-import { loadClients } from '../../offers/clients.js';
+import { consentFromFeatures, loadClients } from '../../offers/clients.js';
 import { createOfferEngine, type OfferAnswer, type OfferRequestItem } from '../../offers/engine.js';
 import { createRewriter } from '../../offers/rewriter.js';
 import { loadConfidenceModel, saveConfidenceModel, trainFromLog } from '../../offers/feedback.js';
@@ -35,14 +35,6 @@ function codes(flag: string | undefined, all: string[], what: string): string[] 
     if (!all.includes(c))
       throw new AppError('ARGUMENT_INVALID', `--${what} ${c}: unknown (known: ${all.join(', ')})`);
   return list;
-}
-
-/** Consent from features: `consent` (all channels) or `consent_<channel>` (e.g. consent_sms = 1). */
-function consentOf(features: Record<string, unknown>, channels: string[]): Record<string, boolean> {
-  const yes = (v: unknown) => v === true || v === 1 || v === '1' || v === 'true' || v === 'yes';
-  return Object.fromEntries(
-    channels.map((c) => [c, yes(features[`consent_${c.toLowerCase()}`] ?? features.consent)]),
-  );
 }
 
 async function optionalModel(config: Config, use: boolean) {
@@ -137,7 +129,7 @@ export function registerOffers(program: Command): void {
         confidenceModel: await optionalModel(config, flags.model),
       });
       const items: OfferRequestItem[] = clients.flatMap((c) => {
-        const consent = flags.assumeConsent ? true : consentOf(c.features, channels);
+        const consent = flags.assumeConsent ? true : consentFromFeatures(c.features, channels);
         return products.flatMap((product) =>
           channels.map((channel) => ({ ...c, product, channel, locale, consent })),
         );
