@@ -1,0 +1,169 @@
+/**
+ * Gradient/hessian histograms per (feature, bin) and the best split they allow.
+ * A histogram is a Float64Array of interleaved (gradient, hessian) sums: feature f's bin b sits at
+ * `2 * (binStart[f] + b)`, bin 0 being the missing-value bin.
+ */
+
+/** The best split of a node found so far (one object per leaf, reused). */
+export interface SplitInfo {
+  gain: number;
+  feature: number;
+  /** Value bins 1..bin go left. */
+  bin: number;
+  /** Where rows with a missing value go. */
+  defaultLeft: boolean;
+  /** Gradient and hessian sums of the left child. */
+  gl: number;
+  hl: number;
+}
+
+export function emptySplit(): SplitInfo {
+  return { gain: 0, feature: -1, bin: 0, defaultLeft: false, gl: 0, hl: 0 };
+}
+
+/**
+ * Adds the gradient pairs of rows `idx[start..end)` into `hist` (which the caller zeroed), for the
+ * `nFeat` features listed in `features`. `bins` is column-major with `n` rows; `gh` holds interleaved
+ * (gradient, hessian) per row; `ghOrd` is scratch of at least 2·(end − start) floats.
+ */
+export function buildHistogram(
+  bins: Uint8Array,
+  n: number,
+  binStart: Int32Array,
+  features: Int32Array,
+  nFeat: number,
+  idx: Uint32Array,
+  start: number,
+  end: number,
+  gh: Float32Array,
+  ghOrd: Float32Array,
+  hist: Float64Array,
+): void {
+  const m = end - start;
+  // Gather the node's gradient pairs once, so the per-feature loops read them sequentially.
+  for (let i = 0; i < m; i++) {
+    const r2 = idx[start + i] << 1;
+    ghOrd[i << 1] = gh[r2];
+    ghOrd[(i << 1) | 1] = gh[r2 + 1];
+  }
+  let k = 0;
+  // Two features per pass over the rows: half the index and gradient loads.
+  for (; k + 1 < nFeat; k += 2) {
+    const fa = features[k];
+    const fb = features[k + 1];
+    const baseA = fa * n;
+    const baseB = fb * n;
+    const offA = binStart[fa] << 1;
+    const offB = binStart[fb] << 1;
+    for (let i = 0; i < m; i++) {
+      const r = idx[start + i];
+      const g = ghOrd[i << 1];
+      const h = ghOrd[(i << 1) | 1];
+      const a = offA + (bins[baseA + r] << 1);
+      const b = offB + (bins[baseB + r] << 1);
+      hist[a] += g;
+      hist[a + 1] += h;
+      hist[b] += g;
+      hist[b + 1] += h;
+    }
+  }
+  if (k < nFeat) {
+    const f = features[k];
+    const base = f * n;
+    const off = binStart[f] << 1;
+    for (let i = 0; i < m; i++) {
+      const a = off + (bins[base + idx[start + i]] << 1);
+      hist[a] += ghOrd[i << 1];
+      hist[a + 1] += ghOrd[(i << 1) | 1];
+    }
+  }
+}
+
+/** `big[i] -= small[i]` over the bins of the listed features (the sibling from parent − child). */
+export function subtractHistogram(
+  big: Float64Array,
+  small: Float64Array,
+  binStart: Int32Array,
+  features: Int32Array,
+  nFeat: number,
+): void {
+  for (let k = 0; k < nFeat; k++) {
+    const f = features[k];
+    const end = binStart[f + 1] << 1;
+    for (let i = binStart[f] << 1; i < end; i++) big[i] -= small[i];
+  }
+}
+
+/**
+ * Finds the split of largest gain `GL²/(HL+λ) + GR²/(HR+λ) − G²/(H+λ)` (XGBoost's loss change)
+ * with both children's hessian sums ≥ `minChildWeight`, trying missing values on each side.
+ * Writes it to `out` (gain 0, feature −1 when no split beats `gamma`).
+ */
+export function findBestSplit(
+  hist: Float64Array,
+  binStart: Int32Array,
+  features: Int32Array,
+  nFeat: number,
+  G: number,
+  H: number,
+  lambda: number,
+  minChildWeight: number,
+  gamma: number,
+  out: SplitInfo,
+): void {
+  const parent = (G * G) / (H + lambda);
+  let best = Math.max(gamma, 1e-6);
+  out.gain = 0;
+  out.feature = -1;
+  for (let k = 0; k < nFeat; k++) {
+    const f = features[k];
+    const o = binStart[f] << 1;
+    const nb = binStart[f + 1] - binStart[f]; // bins including the missing bin 0
+    const gm = hist[o];
+    const hm = hist[o + 1];
+    const hasMissing = hm > 0;
+    let cg = 0;
+    let ch = 0;
+    for (let b = 1; b < nb; b++) {
+      cg += hist[o + 2 * b];
+      ch += hist[o + 2 * b + 1];
+      const last = b === nb - 1;
+      if (!last || hasMissing) {
+        // Missing values go right.
+        const hr = H - ch;
+        if (ch >= minChildWeight && hr >= minChildWeight) {
+          const gr = G - cg;
+          const gain = (cg * cg) / (ch + lambda) + (gr * gr) / (hr + lambda) - parent;
+          if (gain > best) {
+            best = gain;
+            out.gain = gain;
+            out.feature = f;
+            out.bin = b;
+            out.defaultLeft = !hasMissing && ch >= hr;
+            out.gl = cg;
+            out.hl = ch;
+          }
+        }
+      }
+      if (hasMissing && !last) {
+        // Missing values go left.
+        const gl = cg + gm;
+        const hl = ch + hm;
+        const hr = H - hl;
+        if (hl >= minChildWeight && hr >= minChildWeight) {
+          const gr = G - gl;
+          const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parent;
+          if (gain > best) {
+            best = gain;
+            out.gain = gain;
+            out.feature = f;
+            out.bin = b;
+            out.defaultLeft = true;
+            out.gl = gl;
+            out.hl = hl;
+          }
+        }
+      }
+    }
+  }
+}
