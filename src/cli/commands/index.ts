@@ -5,6 +5,7 @@ import { registerGenerate } from './generate.js';
 import { registerStart } from './start.js';
 import { registerDataset } from './dataset.js';
 import { registerCheck } from './check.js';
+import { registerEvaluate } from './evaluate.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -14,4 +15,5 @@ export function registerCommands(program: Command): void {
   registerDataset(program);
   registerConfig(program);
   registerCheck(program);
+  registerEvaluate(program);
 }
