@@ -12,6 +12,7 @@ export interface FitFlags {
   maxTrainRows?: string;
   seed?: string;
   refit?: boolean;
+  stopOn?: string;
 }
 
 export function addFitFlags(cmd: Command): Command {
@@ -29,7 +30,11 @@ export function addFitFlags(cmd: Command): Command {
       String(DEFAULT_FIT_OPTIONS.maxTrainRows),
     )
     .option('--seed <n>', 'random seed', String(DEFAULT_FIT_OPTIONS.seed))
-    .option('--no-refit', 'keep the early-stopped ranker instead of refitting on all training months');
+    .option(
+      '--refit',
+      'after early stopping, refit the ranker on all training months (default: keep the validated model)',
+    )
+    .option('--stop-on <month>', 'training month held out for early stopping: last|first', 'last');
 }
 
 export function fitOptionsFromFlags(flags: FitFlags): FitOptions {
@@ -50,7 +55,14 @@ export function fitOptionsFromFlags(flags: FitFlags): FitOptions {
     ranker: { ...DEFAULT_FIT_OPTIONS.ranker, mode, gbdt: { ...DEFAULT_FIT_OPTIONS.ranker.gbdt, seed } },
     trainMonths: intFlag('train-months', flags.trainMonths, 1) ?? DEFAULT_FIT_OPTIONS.trainMonths,
     maxTrainRows: intFlag('max-train-rows', flags.maxTrainRows) ?? DEFAULT_FIT_OPTIONS.maxTrainRows,
-    refit: flags.refit ?? true,
+    refit: flags.refit ?? false,
+    stopOn: stopOn(flags.stopOn),
     seed,
   };
+}
+
+function stopOn(raw: string | undefined): 'first' | 'last' {
+  if (raw === undefined || raw === 'last') return 'last';
+  if (raw === 'first') return 'first';
+  throw new AppError('ARGUMENT_INVALID', `--stop-on ${JSON.stringify(raw)}: last or first`);
 }

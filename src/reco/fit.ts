@@ -25,8 +25,10 @@ export interface FitOptions extends ModelOptions {
   trainMonths: number;
   /** Cap on client-month training rows (seeded sample); 0 = no cap. */
   maxTrainRows: number;
-  /** Refit the ranker on all training months after early stopping on the last one. */
+  /** Refit the ranker on all training months after early stopping. */
   refit: boolean;
+  /** Training month held out for early stopping: the earliest or the latest. */
+  stopOn: 'first' | 'last';
   coldBlend: number;
   seed: number;
 }
@@ -39,7 +41,8 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
   popularity: { mode: 'segment+season', smoothing: 50 },
   trainMonths: 12,
   maxTrainRows: 300_000,
-  refit: true,
+  refit: false,
+  stopOn: 'last',
   coldBlend: 0.5,
   seed: 42,
 };
@@ -177,8 +180,9 @@ export function fitRecoModel(data: TrainingData, options: FitOptions, run: FitRu
   const rng = new Rng(options.seed);
   run.onProgress?.('building training features');
   // Early stopping on the last training month (never the target), then a refit on all months.
-  const validTs = ts.length > 1 ? [ts[ts.length - 1]] : [];
-  const fitTs = ts.length > 1 ? ts.slice(0, -1) : ts;
+  const held = options.stopOn === 'first' ? 0 : ts.length - 1;
+  const validTs = ts.length > 1 ? [ts[held]] : [];
+  const fitTs = ts.length > 1 ? ts.filter((_, i) => i !== held) : ts;
   const train = rankerRows(data, fitTs, features, draft, options.maxTrainRows, rng);
   const valid = validTs.length ? rankerRows(data, validTs, features, draft, options.maxTrainRows, rng) : null;
   const all = options.refit && valid ? concatRows(train, valid) : null;
