@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'MIGRATION_FAILED'
   | 'ARTIFACT_NOT_FOUND'
   | 'ARTIFACT_STORE_ERROR'
-  | 'NOT_FITTED';
+  | 'NOT_FITTED'
+  | 'MODEL_NOT_FOUND'
+  | 'RUN_NOT_FOUND';
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
@@ -30,6 +32,8 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   ARTIFACT_NOT_FOUND: 404,
   ARTIFACT_STORE_ERROR: 502,
   NOT_FITTED: 500,
+  MODEL_NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
 };
 
 export class AppError extends Error {

@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase, type Database } from '../src/store/db.js';
 import { openPostgres } from '../src/store/db-postgres.js';
 import { defineDatabaseSuite, expectAppError } from '../src/store/db.suite.js';
-import { appliedMigrations } from '../src/store/migrate.js';
+import { MIGRATIONS, appliedMigrations } from '../src/store/migrate.js';
 
 const url = process.env.TEST_DATABASE_URL ?? '';
 
@@ -56,7 +56,7 @@ describe.runIf(url !== '')('PostgreSQL server (TEST_DATABASE_URL)', () => {
     const db = await openDatabase(loadConfig({ DATABASE_URL: withSchema.toString() }));
     try {
       expect(db.kind).toBe('postgres');
-      expect((await appliedMigrations(db)).map((m) => m.id)).toEqual([1]);
+      expect((await appliedMigrations(db)).map((m) => m.id)).toEqual(MIGRATIONS.map((m) => m.id));
       const [row] = await db.query<{ schema: string }>('select current_schema() as schema');
       expect(row.schema).toBe(schema);
     } finally {

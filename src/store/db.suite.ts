@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { sqlState, type Database, type DatabaseKind, type Queryable } from './db.js';
 import { defineIngestRunsTests } from './ingest-runs.suite.js';
+import { defineRegistryTests } from './registry.suite.js';
 import { MIGRATIONS, appliedMigrations, migrate, type Migration } from './migrate.js';
 
 export interface DbSuiteHandle {
@@ -40,8 +41,12 @@ async function tableExists(db: Database, name: string): Promise<boolean> {
   return row.present;
 }
 
+/** Ids of every shipped migration, and the latest: the schema version after `migrate`. */
+const IDS = MIGRATIONS.map((m) => m.id);
+const LATEST = IDS[IDS.length - 1];
+
 const BROKEN: Migration = {
-  id: 2,
+  id: LATEST + 1,
   name: 'broken',
   sql: `create table broken_t (x int);
         insert into broken_t values (1);
@@ -71,9 +76,9 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
       it('applies every migration once and records it in schema_migrations', async () => {
         expect(await appliedMigrations(db)).toEqual([]);
         const before = Date.now();
-        expect(await migrate(db)).toEqual({ applied: MIGRATIONS.map((m) => m.id), version: 1 });
+        expect(await migrate(db)).toEqual({ applied: IDS, version: LATEST });
         const recorded = await appliedMigrations(db);
-        expect(recorded.map((m) => [m.id, m.name])).toEqual([[1, 'init']]);
+        expect(recorded.map((m) => [m.id, m.name])).toEqual(MIGRATIONS.map((m) => [m.id, m.name]));
         expect(recorded[0].appliedAt).toBeInstanceOf(Date);
         expect(recorded[0].appliedAt.getTime()).toBeGreaterThan(before - 60_000);
         expect(await tableExists(db, 'ingest_runs')).toBe(true);
@@ -82,15 +87,15 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
       it('is idempotent: a second run applies nothing', async () => {
         await migrate(db);
         const first = await appliedMigrations(db);
-        expect(await migrate(db)).toEqual({ applied: [], version: 1 });
+        expect(await migrate(db)).toEqual({ applied: [], version: LATEST });
         expect(await appliedMigrations(db)).toEqual(first);
       });
 
       it('applies each migration exactly once when runs overlap', async () => {
         const results = await Promise.all([migrate(db), migrate(db), migrate(db)]);
-        expect(results.flatMap((r) => r.applied)).toEqual([1]);
-        expect(results.map((r) => r.version)).toEqual([1, 1, 1]);
-        expect(await appliedMigrations(db)).toHaveLength(1);
+        expect(results.flatMap((r) => r.applied)).toEqual(IDS);
+        expect(results.map((r) => r.version)).toEqual([LATEST, LATEST, LATEST]);
+        expect(await appliedMigrations(db)).toHaveLength(IDS.length);
       });
 
       it('rolls a failing migration back completely and keeps the earlier state', async () => {
@@ -102,7 +107,9 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
         const error = await expectAppError(
           migrate(db, [...MIGRATIONS, BROKEN]),
           'MIGRATION_FAILED',
-          /002_broken.*rolled back.*migration 1.*no_such_table/,
+          new RegExp(
+            `${String(LATEST + 1).padStart(3, '0')}_broken.*rolled back.*migration ${LATEST}.*no_such_table`,
+          ),
         );
         expect(error.cause).toBeInstanceOf(AppError);
         expect(await tableExists(db, 'broken_t')).toBe(false);
@@ -111,18 +118,22 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
             where table_schema = current_schema() and table_name = 'ingest_runs' and column_name = 'half_done'`,
         );
         expect(columns).toEqual([]);
-        expect((await appliedMigrations(db)).map((m) => m.id)).toEqual([1]);
+        expect((await appliedMigrations(db)).map((m) => m.id)).toEqual(IDS);
         expect(await db.query('select source_path from ingest_runs')).toEqual([{ source_path: 'a.csv' }]);
-        expect(await migrate(db)).toEqual({ applied: [], version: 1 });
+        expect(await migrate(db)).toEqual({ applied: [], version: LATEST });
       });
 
       it('refuses a database migrated by a newer version', async () => {
         await migrate(db);
         await db.query(
-          `insert into schema_migrations (id, name, applied_at) values (99, 'from_the_future', now())`,
+          `insert into schema_migrations (id, name, applied_at) values (999, 'from_the_future', now())`,
         );
-        await expectAppError(migrate(db), 'MIGRATION_FAILED', /newer version.*099_from_the_future.*up to 1/);
-        expect((await appliedMigrations(db)).map((m) => m.id)).toEqual([1, 99]);
+        await expectAppError(
+          migrate(db),
+          'MIGRATION_FAILED',
+          new RegExp(`newer version.*999_from_the_future.*up to ${LATEST}`),
+        );
+        expect((await appliedMigrations(db)).map((m) => m.id)).toEqual([...IDS, 999]);
       });
 
       it('refuses a migration recorded under another name, and an invalid list', async () => {
@@ -291,5 +302,6 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
     });
 
     defineIngestRunsTests(() => db);
+    defineRegistryTests(() => db);
   });
 }

@@ -3,6 +3,7 @@
  * `tsc` ships it with the code; once released, a migration is never edited — add a new one.
  */
 import { migration001 } from './001_init.js';
+import { migration002 } from './002_registry.js';
 
 export interface Migration {
   /** Positive integer, strictly increasing along `MIGRATIONS`. */
@@ -13,4 +14,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
