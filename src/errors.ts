@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'ARTIFACT_STORE_ERROR'
   | 'NOT_FITTED'
   | 'MODEL_NOT_FOUND'
-  | 'RUN_NOT_FOUND';
+  | 'RUN_NOT_FOUND'
+  | 'CLIENT_NOT_FOUND'
+  | 'TRACKING_FAILED';
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
@@ -34,6 +36,8 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   NOT_FITTED: 500,
   MODEL_NOT_FOUND: 404,
   RUN_NOT_FOUND: 404,
+  CLIENT_NOT_FOUND: 404,
+  TRACKING_FAILED: 502,
 };
 
 export class AppError extends Error {
