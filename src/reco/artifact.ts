@@ -70,9 +70,12 @@ export function recommenderFromBytes(bytes: Uint8Array, modelVersion: number | n
   const need = n * 4 + n * header.lags * 4 + n * A * 4;
   const start = align4(12 + len);
   if (start + need !== bytes.length) throw bad(`expected ${start + need} bytes, got ${bytes.length}`);
-  // Copy into fresh aligned buffers (the input may sit at any offset).
-  const take = (offset: number, count: number) =>
-    bytes.slice(start + offset, start + offset + count * 4).buffer;
+  // Copy into fresh aligned buffers (the input may be a Buffer view into a shared pool, at any offset).
+  const take = (offset: number, count: number) => {
+    const copy = new Uint8Array(count * 4);
+    copy.set(bytes.subarray(start + offset, start + offset + count * 4));
+    return copy.buffer;
+  };
   const clients = new Int32Array(take(0, n));
   const masks = new Int32Array(take(n * 4, n * header.lags));
   const attributes = new Float32Array(take(n * 4 + n * header.lags * 4, n * A));

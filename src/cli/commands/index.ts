@@ -6,6 +6,10 @@ import { registerStart } from './start.js';
 import { registerDataset } from './dataset.js';
 import { registerCheck } from './check.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerTrain } from './train.js';
+import { registerRecommend } from './recommend.js';
+import { registerModels } from './models.js';
+import { registerRuns } from './runs.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -16,4 +20,8 @@ export function registerCommands(program: Command): void {
   registerConfig(program);
   registerCheck(program);
   registerEvaluate(program);
+  registerTrain(program);
+  registerRecommend(program);
+  registerModels(program);
+  registerRuns(program);
 }
