@@ -5,6 +5,8 @@
  */
 
 /** The best split of a node found so far (one object per leaf, reused). */
+import type { SparseRows } from './sparse-rows.js';
+
 export interface SplitInfo {
   gain: number;
   feature: number;
@@ -22,13 +24,12 @@ export function emptySplit(): SplitInfo {
 }
 
 /**
- * Adds the gradient pairs of rows `idx[start..end)` into `hist` (which the caller zeroed), for the
- * `nFeat` features listed in `features`. `bins` is column-major with `n` rows; `gh` holds interleaved
- * (gradient, hessian) per row; `ghOrd` is scratch of at least 2·(end − start) floats.
+ * The histogram of rows `idx[start..end)` into `hist` (which the caller zeroed), from the row-wise
+ * index `sp`, for gradient pairs `gh` (interleaved per row) and the node's totals G, H. Only the
+ * `nFeat` features listed in `features` get their most frequent bin completed.
  */
 export function buildHistogram(
-  bins: Uint8Array,
-  n: number,
+  sp: SparseRows,
   binStart: Int32Array,
   features: Int32Array,
   nFeat: number,
@@ -36,45 +37,68 @@ export function buildHistogram(
   start: number,
   end: number,
   gh: Float32Array,
-  ghOrd: Float32Array,
+  G: number,
+  H: number,
   hist: Float64Array,
 ): void {
-  const m = end - start;
-  // Gather the node's gradient pairs once, so the per-feature loops read them sequentially.
-  for (let i = 0; i < m; i++) {
-    const r2 = idx[start + i] << 1;
-    ghOrd[i << 1] = gh[r2];
-    ghOrd[(i << 1) | 1] = gh[r2 + 1];
+  if (sp.slots instanceof Uint16Array) accumulate16(sp.rowPtr, sp.slots, idx, start, end, gh, hist);
+  else accumulate32(sp.rowPtr, sp.slots, idx, start, end, gh, hist);
+  const mf = sp.mostFrequent;
+  for (let k = 0; k < nFeat; k++) {
+    const f = features[k];
+    let g = G;
+    let h = H;
+    const end2 = binStart[f + 1] << 1;
+    for (let i = binStart[f] << 1; i < end2; i += 2) {
+      g -= hist[i];
+      h -= hist[i + 1];
+    }
+    hist[mf[f] << 1] = g;
+    hist[(mf[f] << 1) | 1] = h;
   }
-  let k = 0;
-  // Two features per pass over the rows: half the index and gradient loads.
-  for (; k + 1 < nFeat; k += 2) {
-    const fa = features[k];
-    const fb = features[k + 1];
-    const baseA = fa * n;
-    const baseB = fb * n;
-    const offA = binStart[fa] << 1;
-    const offB = binStart[fb] << 1;
-    for (let i = 0; i < m; i++) {
-      const r = idx[start + i];
-      const g = ghOrd[i << 1];
-      const h = ghOrd[(i << 1) | 1];
-      const a = offA + (bins[baseA + r] << 1);
-      const b = offB + (bins[baseB + r] << 1);
+}
+
+// Two copies of the hot loop, one per index width, so each stays monomorphic.
+function accumulate16(
+  rowPtr: Uint32Array,
+  slots: Uint16Array,
+  idx: Uint32Array,
+  start: number,
+  end: number,
+  gh: Float32Array,
+  hist: Float64Array,
+): void {
+  for (let i = start; i < end; i++) {
+    const r = idx[i];
+    const g = gh[r << 1];
+    const h = gh[(r << 1) | 1];
+    const e1 = rowPtr[r + 1];
+    for (let e = rowPtr[r]; e < e1; e++) {
+      const a = slots[e] << 1;
       hist[a] += g;
-      hist[a + 1] += h;
-      hist[b] += g;
-      hist[b + 1] += h;
+      hist[a | 1] += h;
     }
   }
-  if (k < nFeat) {
-    const f = features[k];
-    const base = f * n;
-    const off = binStart[f] << 1;
-    for (let i = 0; i < m; i++) {
-      const a = off + (bins[base + idx[start + i]] << 1);
-      hist[a] += ghOrd[i << 1];
-      hist[a + 1] += ghOrd[(i << 1) | 1];
+}
+
+function accumulate32(
+  rowPtr: Uint32Array,
+  slots: Uint32Array,
+  idx: Uint32Array,
+  start: number,
+  end: number,
+  gh: Float32Array,
+  hist: Float64Array,
+): void {
+  for (let i = start; i < end; i++) {
+    const r = idx[i];
+    const g = gh[r << 1];
+    const h = gh[(r << 1) | 1];
+    const e1 = rowPtr[r + 1];
+    for (let e = rowPtr[r]; e < e1; e++) {
+      const a = slots[e] * 2;
+      hist[a] += g;
+      hist[a + 1] += h;
     }
   }
 }

@@ -18,6 +18,7 @@ import {
 import { baseMargins, binaryGradients, marginsToProba, meanLoss, softmaxGradients } from './objectives.js';
 import { resolveOptions, type GbdtOptions } from './options.js';
 import { encodeForest, GBDT_KIND, GBDT_VERSION, parseGbdtJson, type GbdtJSON } from './serialize.js';
+import { buildSparseRows } from './sparse-rows.js';
 import { TreeGrower, type BinnedData } from './tree.js';
 import { checkFeatureNames, checkLabels, checkTrainMatrix, checkWeights } from './validate.js';
 
@@ -87,13 +88,9 @@ export class GradientBoosting {
     const cut = fitBinCuts(X, o.maxBins, o.seed);
     const binStart = new Int32Array(cols + 1);
     for (let f = 0; f <= cols; f++) binStart[f] = cut.cutStart[f] + f;
-    const data: BinnedData = {
-      bins: binColumns(X, cut),
-      n,
-      binStart,
-      cuts: cut.cuts,
-      cutStart: cut.cutStart,
-    };
+    const bins = binColumns(X, cut);
+    const sparse = buildSparseRows(bins, n, binStart);
+    const data: BinnedData = { bins, n, binStart, cuts: cut.cuts, cutStart: cut.cutStart, sparse };
     const grower = new TreeGrower(data, o);
     const builder = new ForestBuilder();
     const base = baseMargins(o.objective, K, y, w);

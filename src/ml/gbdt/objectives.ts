@@ -6,6 +6,23 @@
 import type { GbdtObjective } from './options.js';
 
 const MIN_HESS = 1e-16;
+
+// exp for the gradient loops: 2^(k/32) from two small tables times a degree-5 polynomial on
+// |r| < ln2/32; relative error below 1e-12 (far under the float32 the gradients are stored in) and
+// about twice as fast as Math.exp in V8. Arguments are clamped to [−80, 80].
+const EXP_HI = Float64Array.from({ length: 512 }, (_, j) => Math.pow(2, j - 256));
+const EXP_LO = Float64Array.from({ length: 32 }, (_, j) => Math.pow(2, j / 32));
+const EXP_SCALE = 32 / Math.LN2;
+const EXP_STEP = Math.LN2 / 32;
+
+export function fastExp(x: number): number {
+  if (!(x > -80)) x = -80;
+  else if (x > 80) x = 80;
+  const k = Math.floor(x * EXP_SCALE) + 8192;
+  const r = x - (k - 8192) * EXP_STEP;
+  const p = 1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
+  return EXP_HI[k >> 5] * EXP_LO[k & 31] * p;
+}
 const EPS = 1e-15;
 
 /** Starting margins: log-odds of the weighted positive rate, or log class priors (softmax-shifted). */
@@ -43,7 +60,7 @@ export function binaryGradients(
   gh: Float32Array,
 ): void {
   for (let i = 0; i < margin.length; i++) {
-    const p = 1 / (1 + Math.exp(-margin[i]));
+    const p = 1 / (1 + fastExp(-margin[i]));
     const wi = w[i];
     gh[2 * i] = (p - y[i]) * wi;
     gh[2 * i + 1] = Math.max(p * (1 - p), MIN_HESS) * wi;
@@ -70,7 +87,7 @@ export function softmaxGradients(
     for (let k = 0; k < K; k++) if (margin[o + k] > mx) mx = margin[o + k];
     let sum = 0;
     for (let k = 0; k < K; k++) {
-      const e = Math.exp(margin[o + k] - mx);
+      const e = fastExp(margin[o + k] - mx);
       prob[k] = e;
       sum += e;
     }
