@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ImplicitALS } from './als.js';
+import { ImplicitALS, type AlsJson } from './als.js';
 import { Rng } from './random.js';
 import { csrFromCoo, transpose, type Csr } from './sparse.js';
 
@@ -112,7 +112,7 @@ describe('ImplicitALS', () => {
 
   it('round-trips through JSON with identical scores, and validates', () => {
     const m = new ImplicitALS({ factors: 4, iterations: 3 }).fit(r);
-    const back = ImplicitALS.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+    const back = ImplicitALS.fromJSON(JSON.parse(JSON.stringify(m.toJSON())) as AlsJson);
     expect(Array.from(back.scoreUser(5))).toEqual(Array.from(m.scoreUser(5)));
     expect(() => new ImplicitALS().scoreUser(0)).toThrow(/fit\(\) first/);
     expect(() => new ImplicitALS({ factors: 0 }).fit(r)).toThrow(/factors/);

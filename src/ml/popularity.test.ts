@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Popularity, topK } from './popularity.js';
+import { Popularity, topK, type PopularityJson } from './popularity.js';
 
 const events = {
   // item 0 added 3× in segment 0 / January; item 1 2× in segment 1 / June; item 2 once in segment 1 / June
@@ -35,7 +35,7 @@ describe('Popularity', () => {
 
   it('round-trips through JSON and refuses foreign input', () => {
     const p = new Popularity().fit(events, 4, 2);
-    const q = Popularity.fromJSON(JSON.parse(JSON.stringify(p.toJSON())));
+    const q = Popularity.fromJSON(JSON.parse(JSON.stringify(p.toJSON())) as PopularityJson);
     expect(Array.from(q.scores(1, 6))).toEqual(Array.from(p.scores(1, 6)));
     expect(() => Popularity.fromJSON({ ...p.toJSON(), version: 9 as 1 })).toThrow(/format 1/);
     expect(() => new Popularity().scores()).toThrow(/fit\(\) first/);

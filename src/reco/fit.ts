@@ -70,7 +70,11 @@ function fitAls(data: TrainingData, options: FitOptions): ImplicitALS {
   const users = data.history.clients.length;
   for (let u = 0; u < users; u++) {
     const m = ownedMask(data.history, u, t);
-    for (let p = 0; p < N_PRODUCTS; p++) if ((m >>> p) & 1) (r.push(u), c.push(p));
+    for (let p = 0; p < N_PRODUCTS; p++)
+      if ((m >>> p) & 1) {
+        r.push(u);
+        c.push(p);
+      }
   }
   return new ImplicitALS({ seed: options.seed, ...options.als }).fit(csrFromCoo(users, N_PRODUCTS, r, c));
 }
@@ -121,7 +125,10 @@ export function rankerRows(
   const cols = parts[0]?.cols ?? 0;
   const X = new Float32Array(added.length * cols);
   let at = 0;
-  for (const p of parts) (X.set(p.data, at), (at += p.data.length));
+  for (const p of parts) {
+    X.set(p.data, at);
+    at += p.data.length;
+  }
   return {
     X: { data: X, rows: added.length, cols },
     added: Int32Array.from(added),

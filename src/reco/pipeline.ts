@@ -48,8 +48,8 @@ export async function loadTrainingData(
       'ARGUMENT_INVALID',
       `target month ${target} is after ${months[months.length - 1]} + 1`,
     );
-  if (ti - 2 < first)
-    throw new AppError('ARGUMENT_INVALID', `target month ${target}: need at least 2 earlier months`);
+  if (ti - 1 < first)
+    throw new AppError('ARGUMENT_INVALID', `target month ${target}: needs an earlier month`);
   const from = Math.max(first, ti - trainMonths - lags);
   const to = Math.min(last, ti);
   onProgress?.(`reading histories ${monthDate(from)} .. ${monthDate(to)}`);
