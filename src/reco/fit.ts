@@ -5,7 +5,7 @@
  */
 import { AppError } from '../errors.js';
 import { ImplicitALS } from '../ml/als.js';
-import type { Matrix } from '../ml/matrix.js';
+import { takeRows, type Matrix } from '../ml/matrix.js';
 import { Popularity } from '../ml/popularity.js';
 import { Rng } from '../ml/random.js';
 import { csrFromCoo } from '../ml/sparse.js';
@@ -25,6 +25,8 @@ export interface FitOptions extends ModelOptions {
   trainMonths: number;
   /** Cap on client-month training rows (seeded sample); 0 = no cap. */
   maxTrainRows: number;
+  /** Cap on the rows the cold-start profile model learns from (it only sees client attributes). */
+  maxProfileRows: number;
   /** Refit the ranker on all training months after early stopping. */
   refit: boolean;
   /** Training month held out for early stopping: the earliest or the latest. */
@@ -39,8 +41,9 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
   ranker: DEFAULT_RANKER_OPTIONS,
   als: { factors: 8, iterations: 8, alpha: 10, regularization: 0.5 },
   popularity: { mode: 'segment+season', smoothing: 50 },
-  trainMonths: 12,
-  maxTrainRows: 300_000,
+  trainMonths: 6,
+  maxTrainRows: 100_000,
+  maxProfileRows: 20_000,
   refit: false,
   stopOn: 'last',
   coldBlend: 0.5,
@@ -200,15 +203,27 @@ export function fitRecoModel(data: TrainingData, options: FitOptions, run: FitRu
     const A = ATTRIBUTES.length;
     profile = fitRanker(
       { ...options.ranker, mode: 'multiclass' },
-      attributeColumns(train),
-      valid ? attributeColumns(valid) : null,
-      all ? attributeColumns(all) : null,
+      attributeColumns(sampleRows(train, options.maxProfileRows, rng)),
+      valid ? attributeColumns(sampleRows(valid, options.maxProfileRows, rng)) : null,
+      all ? attributeColumns(sampleRows(all, options.maxProfileRows, rng)) : null,
       names.slice(0, A),
       run,
       'training profile model',
     );
   }
   return new RecoModel({ ...base, ranker, profile });
+}
+
+/** At most `cap` rows (seeded sample, order kept); all rows when cap is 0 or not exceeded. */
+function sampleRows(d: RankerRows, cap: number, rng: Rng): RankerRows {
+  if (cap <= 0 || d.added.length <= cap) return d;
+  const keep: number[] = [];
+  for (let r = 0; r < d.added.length; r++) if (rng.next() < cap / d.added.length) keep.push(r);
+  return {
+    X: takeRows(d.X, keep),
+    added: Int32Array.from(keep, (r) => d.added[r]),
+    owned: Int32Array.from(keep, (r) => d.owned[r]),
+  };
 }
 
 function concatRows(a: RankerRows, b: RankerRows): RankerRows {

@@ -20,8 +20,8 @@ export interface RankerOptions {
 export const DEFAULT_RANKER_OPTIONS: RankerOptions = {
   mode: 'multiclass',
   gbdt: {
-    nEstimators: 400,
-    learningRate: 0.08,
+    nEstimators: 200,
+    learningRate: 0.1,
     maxDepth: 6,
     maxLeaves: 48,
     minChildWeight: 1,
