@@ -29,7 +29,7 @@ export function addFitFlags(cmd: Command): Command {
       'cap on client-month training rows, 0 = none',
       String(DEFAULT_FIT_OPTIONS.maxTrainRows),
     )
-    .option('--seed <n>', 'random seed', String(DEFAULT_FIT_OPTIONS.seed))
+    .option('--seed <n>', 'random seed of sampling, ALS and the ranker (default: the built-in seeds)')
     .option(
       '--refit',
       'after early stopping, refit the ranker on all training months (default: keep the validated model)',
@@ -47,17 +47,18 @@ export function fitOptionsFromFlags(flags: FitFlags): FitOptions {
   const mode = flags.ranker ?? 'multiclass';
   if (mode !== 'multiclass' && mode !== 'binary')
     throw new AppError('ARGUMENT_INVALID', `--ranker ${JSON.stringify(mode)}: multiclass or binary`);
-  const seed = intFlag('seed', flags.seed) ?? DEFAULT_FIT_OPTIONS.seed;
+  const seed = intFlag('seed', flags.seed);
+  const gbdt = { ...DEFAULT_FIT_OPTIONS.ranker.gbdt, ...(seed === undefined ? {} : { seed }) };
   return {
     ...DEFAULT_FIT_OPTIONS,
     model,
     features: { ...DEFAULT_FIT_OPTIONS.features, als: model === 'hybrid' },
-    ranker: { ...DEFAULT_FIT_OPTIONS.ranker, mode, gbdt: { ...DEFAULT_FIT_OPTIONS.ranker.gbdt, seed } },
+    ranker: { ...DEFAULT_FIT_OPTIONS.ranker, mode, gbdt },
     trainMonths: intFlag('train-months', flags.trainMonths, 1) ?? DEFAULT_FIT_OPTIONS.trainMonths,
     maxTrainRows: intFlag('max-train-rows', flags.maxTrainRows) ?? DEFAULT_FIT_OPTIONS.maxTrainRows,
     refit: flags.refit ?? false,
     stopOn: stopOn(flags.stopOn),
-    seed,
+    seed: seed ?? DEFAULT_FIT_OPTIONS.seed,
   };
 }
 
