@@ -108,6 +108,19 @@ export const SETTINGS = {
     default: '42',
     description: 'Seed of the demo data set.',
   },
+  catalog: {
+    env: 'NEXTOFFER_CATALOG',
+    kind: 'string',
+    default: '',
+    description:
+      'Offer catalog file (products, terms, channels). Empty: the shipped demo `catalog/catalog.json`.',
+  },
+  llmBaseUrl: {
+    env: 'LLM_BASE_URL',
+    kind: 'url',
+    default: '',
+    description: 'On-premise OpenAI-compatible server that may paraphrase offer texts. Empty: rewriting off.',
+  },
 } as const satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;

@@ -5,6 +5,7 @@ import { HEAD_FILE, tempDir } from '../data/ingest/fixtures.test-util.js';
 import { openDatabase } from '../store/db.js';
 import { IngestRuns } from '../store/ingest-runs.js';
 import { loadConfig } from '../config.js';
+import { MIGRATIONS } from '../store/migrate.js';
 import { main } from './main.js';
 
 /** Runs the CLI in-process and captures what it prints. */
@@ -98,7 +99,9 @@ describe('nextoffer check', () => {
       ['artifacts', true],
       ['dataset', true],
     ]);
-    expect(results[0].detail).toMatch(/^pglite at .*schema version 1$/);
+    expect(results[0].detail).toMatch(
+      new RegExp(`^pglite at .*schema version ${MIGRATIONS[MIGRATIONS.length - 1].id}$`),
+    );
     expect(results[1].detail).toMatch(/^fs at .*write, read, delete ok$/);
     expect(results[2].detail).toBe('none ingested yet');
   });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
 import { sqlState, type Database, type DatabaseKind, type Queryable } from './db.js';
 import { defineIngestRunsTests } from './ingest-runs.suite.js';
+import { defineOfferLogTests } from './offers.suite.js';
 import { defineRegistryTests } from './registry.suite.js';
 import { MIGRATIONS, appliedMigrations, migrate, type Migration } from './migrate.js';
 
@@ -302,6 +303,7 @@ export function defineDatabaseSuite(name: string, kind: DatabaseKind, factory: D
     });
 
     defineIngestRunsTests(() => db);
+    defineOfferLogTests(() => db);
     defineRegistryTests(() => db);
   });
 }

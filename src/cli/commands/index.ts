@@ -10,6 +10,9 @@ import { registerTrain } from './train.js';
 import { registerRecommend } from './recommend.js';
 import { registerModels } from './models.js';
 import { registerRuns } from './runs.js';
+import { registerCatalog } from './catalog.js';
+import { registerOffers } from './offers.js';
+import { registerCompliance } from './compliance.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -24,4 +27,7 @@ export function registerCommands(program: Command): void {
   registerRecommend(program);
   registerModels(program);
   registerRuns(program);
+  registerCatalog(program);
+  registerOffers(program);
+  registerCompliance(program);
 }

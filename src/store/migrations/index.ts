@@ -4,6 +4,7 @@
  */
 import { migration001 } from './001_init.js';
 import { migration002 } from './002_registry.js';
+import { migration003 } from './003_offers.js';
 
 export interface Migration {
   /** Positive integer, strictly increasing along `MIGRATIONS`. */
@@ -14,4 +15,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
