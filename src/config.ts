@@ -77,6 +77,19 @@ export const SETTINGS = {
     default: '',
     description: 'DuckDB memory limit, e.g. `8GB`. Empty: DuckDB default (80 % of RAM).',
   },
+  mlflowTrackingUri: {
+    env: 'MLFLOW_TRACKING_URI',
+    kind: 'url',
+    default: '',
+    description:
+      'MLflow tracking server (e.g. `http://mlflow:5000`); train/evaluate runs are mirrored there. Empty: runs stay in the database only.',
+  },
+  mlflowExperiment: {
+    env: 'MLFLOW_EXPERIMENT_NAME',
+    kind: 'string',
+    default: 'nextoffer',
+    description: 'MLflow experiment that receives the runs (created when missing).',
+  },
   demoCustomers: {
     env: 'NEXTOFFER_DEMO_CUSTOMERS',
     kind: 'int',

@@ -28,7 +28,9 @@ export type ErrorCode =
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_ERROR'
   | 'MODEL_NOT_FOUND'
-  | 'RUN_NOT_FOUND';
+  | 'RUN_NOT_FOUND'
+  | 'CLIENT_NOT_FOUND'
+  | 'TRACKING_FAILED';
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
@@ -60,6 +62,8 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   INTERNAL_ERROR: 500,
   MODEL_NOT_FOUND: 404,
   RUN_NOT_FOUND: 404,
+  CLIENT_NOT_FOUND: 404,
+  TRACKING_FAILED: 502,
 };
 
 export class AppError extends Error {
