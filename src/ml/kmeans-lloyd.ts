@@ -110,7 +110,7 @@ function accumulate(
 }
 
 /** New centres from sums (an empty cluster keeps its centre); returns the shift of each centre. */
-function moveCentres(
+export function moveCentres(
   centres: Float64Array,
   sums: Float64Array,
   counts: Float64Array,
