@@ -12,6 +12,7 @@
  */
 
 const REL: f64 = 1e-5;
+const INF4: v128 = f32x4(Infinity, Infinity, Infinity, Infinity);
 
 let X: usize = 0; // f32 rows × cols
 let LAB: usize = 0; // i32 rows
@@ -117,6 +118,7 @@ function nearest(xo: usize): void {
   const kp = KP;
   const rowBytes = (<usize>kp) << 2;
   const d2 = D & ~1;
+  let mv = INF4;
   for (let g = 0; g < kp; g += 8) {
     // Four independent accumulators (even and odd columns) shorten the add latency chain.
     let a0 = f32x4.splat(0);
@@ -145,20 +147,37 @@ function nearest(xo: usize): void {
       a0 = f32x4.add(a0, f32x4.mul(t0, t0));
       a1 = f32x4.add(a1, f32x4.mul(t1, t1));
     }
-    v128.store(DIST + ((<usize>g) << 2), f32x4.add(a0, b0));
-    v128.store(DIST + ((<usize>g) << 2), f32x4.add(a1, b1), 16);
+    // Padding lanes (index ≥ k) become +∞ so they never win.
+    const lane = i32x4.add(i32x4.splat(g), i32x4(0, 1, 2, 3));
+    const v0 = v128.bitselect(INF4, f32x4.add(a0, b0), i32x4.ge_s(lane, i32x4.splat(K)));
+    const v1 = v128.bitselect(
+      INF4,
+      f32x4.add(a1, b1),
+      i32x4.ge_s(i32x4.add(lane, i32x4.splat(4)), i32x4.splat(K)),
+    );
+    v128.store(DIST + ((<usize>g) << 2), v0);
+    v128.store(DIST + ((<usize>g) << 2), v1, 16);
+    mv = f32x4.min(mv, f32x4.min(v0, v1));
   }
-  let b1: f32 = Infinity;
-  let b2: f32 = Infinity;
-  let arg = 0;
-  // Branch-free: which centre wins is data-dependent and would mispredict.
-  for (let c = 0; c < K; c++) {
-    const v = load<f32>(DIST + ((<usize>c) << 2));
-    const lt1 = v < b1;
-    b2 = select<f32>(b1, select<f32>(v, b2, v < b2), lt1);
-    arg = select<i32>(c, arg, lt1);
-    b1 = select<f32>(v, b1, lt1);
+  // Horizontal minimum, then the lowest lane holding it, then the minimum of the others: no branches
+  // on which centre wins (data-dependent, so they would mispredict).
+  mv = f32x4.min(mv, v128.shuffle<f32>(mv, mv, 2, 3, 0, 1));
+  mv = f32x4.min(mv, v128.shuffle<f32>(mv, mv, 1, 0, 3, 2));
+  const b1 = f32x4.extract_lane(mv, 0);
+  let bits: u64 = 0; // lanes equal to the minimum (kPad ≤ 64)
+  for (let g = 0; g < kp; g += 4) {
+    bits |= (<u64>i32x4.bitmask(f32x4.eq(v128.load(DIST + ((<usize>g) << 2)), mv))) << (<u64>g);
   }
+  let arg = <i32>ctz<u64>(bits);
+  const av = i32x4.splat(arg);
+  let m2 = INF4;
+  for (let g = 0; g < kp; g += 4) {
+    const lane = i32x4.add(i32x4.splat(g), i32x4(0, 1, 2, 3));
+    m2 = f32x4.min(m2, v128.bitselect(INF4, v128.load(DIST + ((<usize>g) << 2)), i32x4.eq(lane, av)));
+  }
+  m2 = f32x4.min(m2, v128.shuffle<f32>(m2, m2, 2, 3, 0, 1));
+  m2 = f32x4.min(m2, v128.shuffle<f32>(m2, m2, 1, 0, 3, 2));
+  const b2 = f32x4.extract_lane(m2, 0);
   const r1 = Math.sqrt(<f64>b1);
   const r2 = Math.sqrt(<f64>b2);
   const err = REL * r2 + SLACK;

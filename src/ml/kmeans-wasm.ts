@@ -43,6 +43,8 @@ const CHUNK = 16384;
 /** Linear memory the kernel may use (wasm32 addresses; V8 allows up to 4 GiB). */
 const MAX_BYTES = 2 ** 31;
 const PAGE = 65536;
+/** The kernel finds the nearest centre with a 64-bit lane mask. */
+const MAX_K = 64;
 
 let compiled: object | null | undefined;
 
@@ -83,7 +85,7 @@ export class KMeansKernel {
     const mod = kernelModule();
     const n = X.rows;
     const d = X.cols;
-    if (!mod || d < 1 || k < 1 || n < 1) return null;
+    if (!mod || d < 1 || k < 1 || k > MAX_K || n < 1) return null;
     const kPad = Math.ceil(k / 8) * 8;
     const sizes = [
       n * d * 4,
