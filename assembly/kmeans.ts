@@ -23,7 +23,7 @@ let C64: usize = 0; // f64 k × cols, centres row-major
 let SUMS: usize = 0; // f64 k × cols
 let CNT: usize = 0; // f64 k
 let HALF: usize = 0; // f64 k: half the distance to the nearest other centre
-let SHIFT: usize = 0; // f64 k: how far each centre moved
+let DRIFT: usize = 0; // f64 k: how far each centre has moved in total (summed shifts)
 let DIST: usize = 0; // f32 kPad scratch
 let N: i32 = 0;
 let D: i32 = 0;
@@ -49,7 +49,7 @@ export function configure(
   sums: usize,
   counts: usize,
   half: usize,
-  shift: usize,
+  drift: usize,
   dist: usize,
   n: i32,
   d: i32,
@@ -65,7 +65,7 @@ export function configure(
   SUMS = sums;
   CNT = counts;
   HALF = half;
-  SHIFT = shift;
+  DRIFT = drift;
   DIST = dist;
   N = n;
   D = d;
@@ -235,7 +235,12 @@ function addRow(xo: usize, c: i32, sign: f64): void {
   store<f64>(cp, load<f64>(cp) + sign);
 }
 
-/** First pass: labels, bounds, and sums and counts from zero (the host zeroes them). */
+/**
+ * First pass: labels, bounds, and sums and counts from zero (the host zeroes them, and the drifts).
+ * Bounds are stored relative to the drifts so that a pruned row costs no store: the upper bound of
+ * row i is `UP[i] + DRIFT[label]`, its lower bound `LO[i] − total`, `total` being the summed largest
+ * shift of every move so far (a conservative bound for every centre).
+ */
 export function assignFirst(from: i32, to: i32): void {
   const rowBytes = (<usize>D) << 2;
   for (let i = from; i < to; i++) {
@@ -250,37 +255,33 @@ export function assignFirst(from: i32, to: i32): void {
 
 /**
  * One assignment pass against moved centres; returns how many labels changed. With `bounds`,
- * Hamerly's test skips a row whose upper bound (grown by its centre's shift) is within both half
- * the gap to the nearest other centre and its lower bound (shrunk by the largest other shift).
+ * Hamerly's test skips a row whose upper bound is within both half the gap from its centre to the
+ * nearest other and its lower bound. `total` is the summed largest shift (see `assignFirst`).
  */
-export function step(from: i32, to: i32, bounds: i32, maxAt: i32, maxShift: f64, secondShift: f64): i32 {
+export function step(from: i32, to: i32, bounds: i32, total: f64): i32 {
   const rowBytes = (<usize>D) << 2;
+  // Rounding slack for the relative bounds (float64 sums of the shifts).
+  const eps = 1e-12 * (1 + total);
   let changed = 0;
   for (let i = from; i < to; i++) {
     const xo = X + <usize>i * rowBytes;
     const a = load<i32>(LAB + ((<usize>i) << 2));
+    const da = load<f64>(DRIFT + ((<usize>a) << 3));
     if (bounds) {
       const up = UP + ((<usize>i) << 3);
-      const lp = LO + ((<usize>i) << 3);
-      let u = load<f64>(up) + load<f64>(SHIFT + ((<usize>a) << 3));
-      const l = load<f64>(lp) - (a == maxAt ? secondShift : maxShift);
+      const l = load<f64>(LO + ((<usize>i) << 3)) - total - eps;
       const h = load<f64>(HALF + ((<usize>a) << 3));
       const m = h > l ? h : l;
+      if (load<f64>(up) + da + eps <= m) continue;
+      const u = Math.sqrt(dist64v(xo, a));
       if (u <= m) {
-        store<f64>(up, u);
-        store<f64>(lp, l);
-        continue;
-      }
-      u = Math.sqrt(dist64v(xo, a));
-      if (u <= m) {
-        store<f64>(up, u);
-        store<f64>(lp, l);
+        store<f64>(up, u - da);
         continue;
       }
     }
     nearest(xo);
-    store<f64>(UP + ((<usize>i) << 3), gB1);
-    store<f64>(LO + ((<usize>i) << 3), gB2);
+    store<f64>(UP + ((<usize>i) << 3), gB1 - load<f64>(DRIFT + ((<usize>gArg) << 3)));
+    store<f64>(LO + ((<usize>i) << 3), gB2 + total);
     if (gArg != a) {
       changed++;
       store<i32>(LAB + ((<usize>i) << 2), gArg);

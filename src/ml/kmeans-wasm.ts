@@ -22,14 +22,7 @@ interface KernelExports {
   configure(...args: number[]): void;
   setSlack(slack: number): void;
   assignFirst(from: number, to: number): void;
-  step(
-    from: number,
-    to: number,
-    bounds: number,
-    maxAt: number,
-    maxShift: number,
-    secondShift: number,
-  ): number;
+  step(from: number, to: number, bounds: number, total: number): number;
   inertia(from: number, to: number): number;
   columnStats(from: number, to: number, out: number): void;
 }
@@ -77,7 +70,7 @@ export class KMeansKernel {
     private readonly sums: Float64Array,
     private readonly counts: Float64Array,
     private readonly half: Float64Array,
-    private readonly shift: Float64Array,
+    private readonly drift: Float64Array,
   ) {}
 
   /** A kernel holding a copy of `X` for `k` centres, or null when the shape or runtime is not covered. */
@@ -134,12 +127,15 @@ export class KMeansKernel {
 
   /** One k-means run from `init` (k × cols); `run.bounds` selects Hamerly's pruning. */
   run(init: Float64Array, run: LloydRun): LloydResult {
-    const { X, k, ex, labels, upper, lower, centres, sums, counts, shift } = this;
+    const { X, k, ex, labels, upper, lower, centres, sums, counts, drift } = this;
+    const shift = new Float64Array(k);
     const d = X.cols;
     centres.set(init);
     this.upload();
     sums.fill(0);
     counts.fill(0);
+    drift.fill(0);
+    let total = 0; // summed largest shift: the kernel keeps lower bounds relative to it
     const n = X.rows;
     for (let i = 0; i < n; i += CHUNK) ex.assignFirst(i, Math.min(n, i + CHUNK));
     let nIter = 0;
@@ -148,25 +144,21 @@ export class KMeansKernel {
       nIter = iter + 1;
       for (const i of relocateEmpty(X, centres, labels, sums, counts)) {
         upper[i] = Infinity;
-        lower[i] = 0;
+        lower[i] = -Infinity;
       }
       moveCentres(centres, sums, counts, d, shift);
       let shiftTot = 0;
       let maxShift = 0;
-      let maxAt = 0;
-      let secondShift = 0;
       for (let c = 0; c < k; c++) {
         shiftTot += shift[c] * shift[c];
-        if (shift[c] > maxShift) {
-          secondShift = maxShift;
-          maxShift = shift[c];
-          maxAt = c;
-        } else if (shift[c] > secondShift) secondShift = shift[c];
+        drift[c] += shift[c];
+        if (shift[c] > maxShift) maxShift = shift[c];
       }
+      total += maxShift;
       this.upload();
       let changed = 0;
       for (let i = 0; i < n; i += CHUNK)
-        changed += ex.step(i, Math.min(n, i + CHUNK), run.bounds ? 1 : 0, maxAt, maxShift, secondShift);
+        changed += ex.step(i, Math.min(n, i + CHUNK), run.bounds ? 1 : 0, total);
       if (shiftTot <= run.tolScaled) {
         converged = true; // the step gave labels for the final centres, as scikit-learn does
         break;
