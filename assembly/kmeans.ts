@@ -25,6 +25,8 @@ let CNT: usize = 0; // f64 k
 let HALF: usize = 0; // f64 k: half the distance to the nearest other centre
 let DRIFT: usize = 0; // f64 k: how far each centre has moved in total (summed shifts)
 let DIST: usize = 0; // f32 kPad scratch
+let IDX: usize = 0; // i32 scratch: the rows of one `step` call that need distances (rows per call + 8)
+let SINK: f32 = 0;
 let N: i32 = 0;
 let D: i32 = 0;
 let K: i32 = 0;
@@ -51,6 +53,7 @@ export function configure(
   half: usize,
   drift: usize,
   dist: usize,
+  idx: usize,
   n: i32,
   d: i32,
   k: i32,
@@ -67,6 +70,7 @@ export function configure(
   HALF = half;
   DRIFT = drift;
   DIST = dist;
+  IDX = idx;
   N = n;
   D = d;
   K = k;
@@ -254,28 +258,44 @@ export function assignFirst(from: i32, to: i32): void {
 }
 
 /**
- * One assignment pass against moved centres; returns how many labels changed. With `bounds`,
- * Hamerly's test skips a row whose upper bound is within both half the gap from its centre to the
- * nearest other and its lower bound. `total` is the summed largest shift (see `assignFirst`).
+ * One assignment pass over rows [from, to) (at most the host's chunk) against moved centres;
+ * returns how many labels changed. With `bounds`, Hamerly's test skips a row whose upper bound is
+ * within both half the gap from its centre to the nearest other and its lower bound. `total` is the
+ * summed largest shift (see `assignFirst`).
  */
 export function step(from: i32, to: i32, bounds: i32, total: f64): i32 {
   const rowBytes = (<usize>D) << 2;
   // Rounding slack for the relative bounds (float64 sums of the shifts).
   const eps = 1e-12 * (1 + total);
-  let changed = 0;
+  // Pass 1, branch-free: the rows the bounds do not settle. Pass 2 then walks only those, loading
+  // each row a few candidates ahead so that cache misses overlap instead of queueing.
+  let cnt = 0;
   for (let i = from; i < to; i++) {
-    const xo = X + <usize>i * rowBytes;
-    const a = load<i32>(LAB + ((<usize>i) << 2));
-    const da = load<f64>(DRIFT + ((<usize>a) << 3));
+    store<i32>(IDX + ((<usize>cnt) << 2), i);
     if (bounds) {
-      const up = UP + ((<usize>i) << 3);
+      const a = load<i32>(LAB + ((<usize>i) << 2));
       const l = load<f64>(LO + ((<usize>i) << 3)) - total - eps;
       const h = load<f64>(HALF + ((<usize>a) << 3));
       const m = h > l ? h : l;
-      if (load<f64>(up) + da + eps <= m) continue;
+      cnt += i32(load<f64>(UP + ((<usize>i) << 3)) + load<f64>(DRIFT + ((<usize>a) << 3)) + eps > m);
+    } else cnt++;
+  }
+  for (let p = 0; p < 8; p++) store<i32>(IDX + ((<usize>(cnt + p)) << 2), from);
+  let sink: f32 = 0;
+  let changed = 0;
+  for (let p = 0; p < cnt; p++) {
+    const i = load<i32>(IDX + ((<usize>p) << 2));
+    sink += load<f32>(X + <usize>load<i32>(IDX + ((<usize>p) << 2), 16) * rowBytes);
+    const xo = X + <usize>i * rowBytes;
+    const a = load<i32>(LAB + ((<usize>i) << 2));
+    if (bounds) {
+      const da = load<f64>(DRIFT + ((<usize>a) << 3));
+      const l = load<f64>(LO + ((<usize>i) << 3)) - total - eps;
+      const h = load<f64>(HALF + ((<usize>a) << 3));
+      const m = h > l ? h : l;
       const u = Math.sqrt(dist64v(xo, a));
       if (u <= m) {
-        store<f64>(up, u - da);
+        store<f64>(UP + ((<usize>i) << 3), u - da);
         continue;
       }
     }
@@ -289,6 +309,7 @@ export function step(from: i32, to: i32, bounds: i32, total: f64): i32 {
       addRow(xo, gArg, 1);
     }
   }
+  SINK = sink; // keeps the look-ahead loads
   return changed;
 }
 
@@ -298,6 +319,14 @@ export function inertia(from: i32, to: i32): f64 {
   let s: f64 = 0;
   for (let i = from; i < to; i++) s += dist64v(X + <usize>i * rowBytes, load<i32>(LAB + ((<usize>i) << 2)));
   return s;
+}
+
+/** Squared distance of each row in [from, to) to its labelled centre, into `out` (float64 per row). */
+export function ownDistances(from: i32, to: i32, out: usize): void {
+  const rowBytes = (<usize>D) << 2;
+  for (let i = from; i < to; i++) {
+    store<f64>(out + ((<usize>i) << 3), dist64v(X + <usize>i * rowBytes, load<i32>(LAB + ((<usize>i) << 2))));
+  }
 }
 
 /**

@@ -52,6 +52,19 @@ describe('k-means WebAssembly kernel', () => {
     expect(w.inertia).toBeCloseTo(js.inertia, 3);
   });
 
+  it('relocates an empty cluster to the farthest row as the JavaScript path does', () => {
+    const { X } = blobs(30_000, 6, 4, 12, 5);
+    // The third centre is far from every row: its cluster is empty after the first pass.
+    const init = [...X.data.subarray(0, 6), ...X.data.subarray(6, 12), 1e4, 1e4, 1e4, 1e4, 1e4, 1e4];
+    for (const algorithm of ['hamerly', 'lloyd'] as const) {
+      const [w, js] = fitBoth(X, 3, algorithm, init);
+      expect(Math.max(...Array.from(w.centres))).toBeLessThan(1e3); // the far centre was moved
+      expect(new Set(w.labels).size).toBe(3);
+      expect(Array.from(w.labels)).toEqual(Array.from(js.labels));
+      Array.from(w.centres).forEach((v, i) => expect(v).toBeCloseTo(js.centres[i], 9));
+    }
+  });
+
   it('breaks an exact tie towards the lower centre index, like the JavaScript path', () => {
     // Row 1 (x = 0) is equidistant from both initial centres; −1.5 and 1.5 are exact in float32.
     const X = fromRows([[-2], [0], [2], [2]]);

@@ -25,6 +25,7 @@ interface KernelExports {
   step(from: number, to: number, bounds: number, total: number): number;
   inertia(from: number, to: number): number;
   columnStats(from: number, to: number, out: number): void;
+  ownDistances(from: number, to: number, out: number): void;
 }
 
 /**
@@ -59,6 +60,7 @@ export class KMeansKernel {
   private constructor(
     private readonly X: Matrix,
     private readonly statsAt: number,
+    private readonly ownAt: number,
     private readonly k: number,
     private readonly kPad: number,
     private readonly ex: KernelExports,
@@ -80,48 +82,69 @@ export class KMeansKernel {
     const d = X.cols;
     if (!mod || d < 1 || k < 1 || k > MAX_K || n < 1) return null;
     const kPad = Math.ceil(k / 8) * 8;
-    const sizes = [
-      n * d * 4,
-      n * 4,
-      n * 8,
-      n * 8,
-      d * kPad * 4,
-      k * d * 8,
-      k * d * 8,
-      k * 8,
-      k * 8,
-      k * 8,
-      kPad * 4,
-    ];
+    // Bytes of each buffer in the kernel's linear memory, laid out in this order, 16-byte aligned.
+    const sizes = {
+      x: n * d * 4,
+      labels: n * 4,
+      upper: n * 8,
+      lower: n * 8,
+      ct: d * kPad * 4,
+      centres: k * d * 8,
+      sums: k * d * 8,
+      counts: k * 8,
+      half: k * 8,
+      drift: k * 8,
+      dist: kPad * 4,
+      stats: 2 * d * 8,
+      idx: (CHUNK + 8) * 4,
+      own: n * 8, // each row's squared distance to its centre, when a cluster empties
+    };
     const ex = new Wasm.Instance(mod).exports as KernelExports;
-    const offsets: number[] = [];
-    let at = align(ex.heapBase());
-    for (const s of sizes) {
-      offsets.push(at);
-      at = align(at + s);
+    const o = { ...sizes };
+    let end = align(ex.heapBase());
+    for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
+      o[key] = end;
+      end = align(end + sizes[key]);
     }
-    if (at > MAX_BYTES) return null;
+    if (end > MAX_BYTES) return null;
     const have = ex.memory.buffer.byteLength;
-    if (at > have) ex.memory.grow(Math.ceil((at - have) / PAGE));
+    if (end > have) ex.memory.grow(Math.ceil((end - have) / PAGE));
     const buf = ex.memory.buffer;
-    const [ox, ol, ou, olo, oct, oc, os, ocn, oh, osh, odist, ostats] = offsets;
-    new Float32Array(buf, ox, n * d).set(X.data);
-    ex.configure(ox, ol, ou, olo, oct, oc, os, ocn, oh, osh, odist, n, d, k, kPad);
+    new Float32Array(buf, o.x, n * d).set(X.data);
+    ex.configure(
+      o.x,
+      o.labels,
+      o.upper,
+      o.lower,
+      o.ct,
+      o.centres,
+      o.sums,
+      o.counts,
+      o.half,
+      o.drift,
+      o.dist,
+      o.idx,
+      n,
+      d,
+      k,
+      kPad,
+    );
     return new KMeansKernel(
       X,
-      ostats,
+      o.stats,
+      o.own,
       k,
       kPad,
       ex,
-      new Int32Array(buf, ol, n),
-      new Float64Array(buf, ou, n),
-      new Float64Array(buf, olo, n),
-      new Float32Array(buf, oct, d * kPad),
-      new Float64Array(buf, oc, k * d),
-      new Float64Array(buf, os, k * d),
-      new Float64Array(buf, ocn, k),
-      new Float64Array(buf, oh, k),
-      new Float64Array(buf, osh, k),
+      new Int32Array(buf, o.labels, n),
+      new Float64Array(buf, o.upper, n),
+      new Float64Array(buf, o.lower, n),
+      new Float32Array(buf, o.ct, d * kPad),
+      new Float64Array(buf, o.centres, k * d),
+      new Float64Array(buf, o.sums, k * d),
+      new Float64Array(buf, o.counts, k),
+      new Float64Array(buf, o.half, k),
+      new Float64Array(buf, o.drift, k),
     );
   }
 
@@ -142,7 +165,7 @@ export class KMeansKernel {
     let converged = false;
     for (let iter = 0; iter < run.maxIter; iter++) {
       nIter = iter + 1;
-      for (const i of relocateEmpty(X, centres, labels, sums, counts)) {
+      for (const i of relocateEmpty(X, centres, labels, sums, counts, this.ownDistances)) {
         upper[i] = Infinity;
         lower[i] = -Infinity;
       }
@@ -172,13 +195,19 @@ export class KMeansKernel {
     let inertia = 0;
     for (let i = 0; i < n; i += CHUNK) inertia += ex.inertia(i, Math.min(n, i + CHUNK));
     return {
-      centres: Float64Array.from(centres),
-      labels: Int32Array.from(labels),
+      centres: centres.slice(),
+      labels: labels.slice(), // a copy out of the kernel memory (slice copies; from() iterates)
       inertia,
       nIter,
       converged,
     };
   }
+
+  private readonly ownDistances = (): Float64Array => {
+    const n = this.X.rows;
+    for (let i = 0; i < n; i += CHUNK) this.ex.ownDistances(i, Math.min(n, i + CHUNK), this.ownAt);
+    return new Float64Array(this.ex.memory.buffer, this.ownAt, n);
+  };
 
   /** Mean over columns of the column variance, as `meanVariance` in kmeans.ts computes it. */
   meanVariance(): number {
