@@ -108,7 +108,11 @@ export class KMeansKernel {
     }
     if (end > MAX_BYTES) return null;
     const have = ex.memory.buffer.byteLength;
-    if (end > have) ex.memory.grow(Math.ceil((end - have) / PAGE));
+    try {
+      if (end > have) ex.memory.grow(Math.ceil((end - have) / PAGE));
+    } catch {
+      return null; // the process cannot reserve that much: the JavaScript path works in place
+    }
     const buf = ex.memory.buffer;
     new Float32Array(buf, o.x, n * d).set(X.data);
     ex.configure(
