@@ -12,6 +12,7 @@ export default tseslint.config(
       'coverage/**',
       'bin/**',
       'scripts/**',
+      'assembly/**', // AssemblyScript (compiled by asc, not tsc)
       'test-results/**',
     ],
   },

@@ -52,7 +52,8 @@ export function inertiaOf(X: Matrix, centres: Float64Array, labels: Int32Array):
 /**
  * scikit-learn's rule for empty clusters: each one takes, in turn, the row farthest from its
  * current centre (that row's weight leaves its old cluster's sums). Sums, counts and labels are
- * updated; returns the relocated rows, whose pruning bounds the caller must reset.
+ * updated; returns the relocated rows, whose pruning bounds the caller must reset. `ownDistances`
+ * supplies each row's squared distance to its centre when a faster kernel can compute it.
  */
 export function relocateEmpty(
   X: Matrix,
@@ -60,13 +61,18 @@ export function relocateEmpty(
   labels: Int32Array,
   sums: Float64Array,
   counts: Float64Array,
+  ownDistances?: () => Float64Array,
 ): number[] {
   const empty: number[] = [];
   for (let c = 0; c < counts.length; c++) if (counts[c] === 0) empty.push(c);
   if (empty.length === 0) return [];
   const d = X.cols;
-  const dist = new Float64Array(X.rows);
-  for (let i = 0; i < X.rows; i++) dist[i] = sqDistRow(X, i, centres, labels[i] * d);
+  let dist: Float64Array;
+  if (ownDistances) dist = ownDistances();
+  else {
+    dist = new Float64Array(X.rows);
+    for (let i = 0; i < X.rows; i++) dist[i] = sqDistRow(X, i, centres, labels[i] * d);
+  }
   // The farthest rows, one linear scan per empty cluster (there are few).
   const far: number[] = [];
   for (let e = 0; e < empty.length; e++) {
@@ -110,7 +116,7 @@ function accumulate(
 }
 
 /** New centres from sums (an empty cluster keeps its centre); returns the shift of each centre. */
-function moveCentres(
+export function moveCentres(
   centres: Float64Array,
   sums: Float64Array,
   counts: Float64Array,

@@ -1,6 +1,7 @@
 /**
  * k-means clustering on a Float32 `Matrix`: k-means++ (seeded) or explicit initial centres,
- * Lloyd's iterations with Elkan's or Hamerly's bound pruning (exact: plain Lloyd's result), `nInit`
+ * Lloyd's iterations with Hamerly's bounds on a WebAssembly SIMD kernel (`kmeans-wasm.ts`) or
+ * Elkan's/Hamerly's in JavaScript (all exact: plain Lloyd's result), `nInit`
  * restarts keeping the lowest inertia, and mini-batch k-means (Sculley 2010) for very large inputs.
  */
 import { AppError, assertNever } from '../errors.js';
@@ -10,6 +11,7 @@ import { kmeansPlusPlus, randomCentres } from './kmeans-init.js';
 import { assignAll, lloyd } from './kmeans-lloyd.js';
 import { miniBatchKMeans } from './kmeans-minibatch.js';
 import { elkan } from './kmeans-elkan.js';
+import { KMeansKernel } from './kmeans-wasm.js';
 
 export type KMeansAlgorithm = 'elkan' | 'hamerly' | 'lloyd' | 'minibatch' | 'auto';
 
@@ -24,13 +26,20 @@ export interface KMeansOptions {
   tol?: number;
   seed?: number;
   /**
-   * 'auto': Elkan while its rows × k lower bounds fit `elkanMaxBounds`, Hamerly beyond, mini-batch
-   * above `miniBatchAbove` rows. All but mini-batch give exactly Lloyd's result.
+   * 'auto': Hamerly on the WebAssembly kernel when it applies (see `wasm`); otherwise Elkan while
+   * its rows × k lower bounds fit `elkanMaxBounds`, Hamerly beyond; mini-batch above
+   * `miniBatchAbove` rows. All but mini-batch give exactly Lloyd's result.
    */
   algorithm?: KMeansAlgorithm;
   miniBatchAbove?: number;
   elkanMaxBounds?: number;
   batchSize?: number;
+  /**
+   * Run 'hamerly' and 'lloyd' (and so 'auto' up to `miniBatchAbove` rows) on the WebAssembly SIMD
+   * kernel: same labels, 2–3× faster than the JavaScript Elkan path. Falls back to JavaScript for
+   * more than 64 centres, where WebAssembly SIMD is missing, or when the data exceeds 2 GiB.
+   */
+  wasm?: boolean;
 }
 
 export const DEFAULT_KMEANS_OPTIONS = {
@@ -43,6 +52,7 @@ export const DEFAULT_KMEANS_OPTIONS = {
   miniBatchAbove: 2_000_000,
   elkanMaxBounds: 32_000_000,
   batchSize: 4096,
+  wasm: true,
 } as const;
 
 export interface KMeansRunOptions {
@@ -84,15 +94,6 @@ export class KMeans {
     if (!Number.isInteger(k) || k < 1)
       throw new AppError('ARGUMENT_INVALID', `k: must be an integer ≥ 1, got ${k}`);
     if (X.rows < k) throw new AppError('ARGUMENT_INVALID', `k = ${k} exceeds the ${X.rows} rows of X`);
-    // One pass gives the tolerance's scale and, being non-finite exactly when a value is, the input check.
-    const variance = meanVariance(X);
-    if (!Number.isFinite(variance)) {
-      const i = X.data.findIndex((v) => !Number.isFinite(v));
-      throw new AppError(
-        'ARGUMENT_INVALID',
-        `X: row ${Math.floor(i / X.cols)}, column ${i % X.cols} is missing or not finite; impute first`,
-      );
-    }
     const explicit = typeof o.init !== 'string';
     if (explicit && (o.init as ArrayLike<number>).length !== k * X.cols)
       throw new AppError(
@@ -102,14 +103,26 @@ export class KMeans {
     const nInit = explicit ? 1 : o.nInit;
     if (!Number.isInteger(nInit) || nInit < 1)
       throw new AppError('ARGUMENT_INVALID', `nInit: must be an integer ≥ 1`);
-    const algorithm =
-      o.algorithm !== 'auto'
-        ? o.algorithm
-        : X.rows > o.miniBatchAbove
-          ? 'minibatch'
-          : X.rows * k <= o.elkanMaxBounds
-            ? 'elkan'
-            : 'hamerly';
+    // The kernel copies X once per fit, for every restart; null means the JavaScript path.
+    let kernel: KMeansKernel | null = null;
+    let algorithm = o.algorithm;
+    if (algorithm === 'auto') {
+      if (X.rows > o.miniBatchAbove) algorithm = 'minibatch';
+      else {
+        kernel = o.wasm ? KMeansKernel.create(X, k) : null;
+        algorithm = kernel || X.rows * k > o.elkanMaxBounds ? 'hamerly' : 'elkan';
+      }
+    } else if (o.wasm && (algorithm === 'hamerly' || algorithm === 'lloyd'))
+      kernel = KMeansKernel.create(X, k);
+    // One pass gives the tolerance's scale and, being non-finite exactly when a value is, the input check.
+    const variance = kernel ? kernel.meanVariance() : meanVariance(X);
+    if (!Number.isFinite(variance)) {
+      const i = X.data.findIndex((v) => !Number.isFinite(v));
+      throw new AppError(
+        'ARGUMENT_INVALID',
+        `X: row ${Math.floor(i / X.cols)}, column ${i % X.cols} is missing or not finite; impute first`,
+      );
+    }
     const tolScaled = o.tol * variance;
     let best: { centres: Float64Array; labels: Int32Array; inertia: number; nIter: number } | null = null;
     for (let r = 0; r < nInit; r++) {
@@ -125,7 +138,11 @@ export class KMeans {
       switch (algorithm) {
         case 'hamerly':
         case 'lloyd':
-          res = lloyd(X, init, k, { maxIter: o.maxIter, tolScaled, bounds: algorithm === 'hamerly' });
+          res = (kernel ? kernel.run.bind(kernel, init) : lloyd.bind(null, X, init, k))({
+            maxIter: o.maxIter,
+            tolScaled,
+            bounds: algorithm === 'hamerly',
+          });
           break;
         case 'elkan':
           res = elkan(X, init, k, { maxIter: o.maxIter, tolScaled, bounds: true });
