@@ -14,6 +14,9 @@ import { loadConfiguredCatalog } from '../offers/catalog.js';
 import { ConfidenceModel } from '../offers/confidence.js';
 import { createOfferEngine, type OfferEngine } from '../offers/engine.js';
 import { CONFIDENCE_ARTIFACT } from '../offers/feedback.js';
+import { RECO_MODEL_NAME as RECO_MODEL, recommenderFromBytes } from '../reco/artifact.js';
+import type { OnlineClient } from '../reco/online.js';
+import type { Recommendation, Recommender } from '../reco/recommender.js';
 import { SegmentModel } from '../segments/model.js';
 import { SEGMENT_MODEL_NAME } from '../segments/save.js';
 import type { ArtifactStore } from '../store/artifacts.js';
@@ -21,13 +24,15 @@ import type { Database } from '../store/db.js';
 import { OfferLog } from '../store/offers.js';
 import { ModelRegistry } from '../store/registry.js';
 import { ModelHolder, type PromotedSource } from './model-holder.js';
-import type { OfferAnswer, OfferService, SegmentService, Services } from './services.js';
+import type {
+  OfferAnswer,
+  OfferService,
+  RecommendationService,
+  SegmentService,
+  ServiceRecommendation,
+  Services,
+} from './services.js';
 import { registryPromotedSource, storeServices } from './store-services.js';
-
-export interface DomainHolders {
-  segments: ModelHolder<SegmentModel>;
-  confidence: ModelHolder<ConfidenceModel>;
-}
 
 /** The confidence model's "version" is the hash of its stored JSON: a retrain swaps it in. */
 function confidenceSource(artifacts: ArtifactStore): PromotedSource {
@@ -90,16 +95,61 @@ export function segmentService(holder: ModelHolder<SegmentModel>): SegmentServic
   return {
     assign(features) {
       const held = holder.current();
-      if (held === null) {
-        return Promise.reject(
-          new AppError(
-            'SERVICE_UNAVAILABLE',
-            'no segment model is promoted yet: run `nextoffer segment --input …` (or `npm start`)',
-          ),
-        );
-      }
+      if (held === null) return Promise.reject(unavailable('segment', 'nextoffer segment --input …'));
       const a = held.model.assign(features);
       return Promise.resolve({ ...a, modelVersion: `${SEGMENT_MODEL_NAME}:${held.version}` });
+    },
+  };
+}
+
+function unavailable(what: string, how: string): AppError {
+  return new AppError(
+    'SERVICE_UNAVAILABLE',
+    `no ${what} model is promoted yet: run \`${how}\` (or \`npm start\`)`,
+  );
+}
+
+function answer(r: Recommendation, source?: 'fallback'): ServiceRecommendation {
+  return {
+    items: r.items,
+    source: source ?? r.source,
+    modelVersion: r.modelVersion === null ? null : `${RECO_MODEL}:${r.modelVersion}`,
+  };
+}
+
+/**
+ * Recommendations from the promoted recommender. A client the model has not seen gets the
+ * cold-start answer (client features only, blended with segment popularity), marked `fallback`.
+ * Online requests take `{history?: [[product…], …], …client attributes}` as features.
+ */
+export function recommendationService(holder: ModelHolder<Recommender>): RecommendationService {
+  const model = (): Recommender => {
+    const held = holder.current();
+    if (held === null) throw unavailable('recommendation', 'nextoffer train');
+    return held.model;
+  };
+  return {
+    recommend(clientId, k) {
+      try {
+        const r = model();
+        const id = Number(clientId);
+        if (Number.isSafeInteger(id) && r.hasClient(id)) return Promise.resolve(answer(r.recommend(id, k)));
+        return Promise.resolve(answer(r.recommendOnline({}, k), 'fallback'));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    },
+    recommendOnline(features, k) {
+      try {
+        const { history, ...attributes } = features;
+        if (history !== undefined && !Array.isArray(history)) {
+          throw new AppError('ARGUMENT_INVALID', 'features.history: must be an array of product lists');
+        }
+        const client = { attributes, history } as OnlineClient; // values are validated by the encoder
+        return Promise.resolve(answer(model().recommendOnline(client, k)));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
     },
   };
 }
@@ -140,10 +190,19 @@ export async function domainServices(
     intervalMs,
     onError: warn,
   });
-  await Promise.all([segments.start(), confidence.start()]);
+  const reco = new ModelHolder<Recommender>({
+    name: RECO_MODEL,
+    source: registryPromotedSource(registry),
+    load: async (name, version) =>
+      recommenderFromBytes(await registry.load(name, Number(version)), Number(version)),
+    intervalMs,
+    onError: warn,
+  });
+  await Promise.all([segments.start(), confidence.start(), reco.start()]);
   return {
     ...(await storeServices(db, artifacts)),
     offers: offerService(config, new OfferLog(db), confidence),
     segments: segmentService(segments),
+    recommendations: recommendationService(reco),
   };
 }

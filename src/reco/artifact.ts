@@ -9,6 +9,9 @@ import { RecoModel, type RecoModelJson } from './model.js';
 import { Recommender } from './recommender.js';
 
 const MAGIC = 'NXREC001';
+/** Name of the recommender in the model registry. */
+export const RECO_MODEL_NAME = 'reco';
+
 export const RECOMMENDER_FORMAT = 1;
 
 interface Header {

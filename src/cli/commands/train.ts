@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import type { Config } from '../../config.js';
+import type { FitOptions } from '../../reco/fit.js';
+import type { ModelVersion } from '../../store/registry.js';
 import { closeDuck, openDuck } from '../../data/duckdb.js';
 import { attachDataset } from '../../data/dataset-view.js';
-import { recommenderToBytes } from '../../reco/artifact.js';
+import { RECO_MODEL_NAME, recommenderToBytes } from '../../reco/artifact.js';
 import { trainRecommender } from '../../reco/train.js';
 import { openArtifactStore } from '../../store/artifacts.js';
 import { ModelRegistry } from '../../store/registry.js';
@@ -10,7 +13,7 @@ import { addFitFlags, fitOptionsFromFlags, type FitFlags } from '../reco-flags.j
 import { recoProgress } from '../reco-progress.js';
 import { numericMetrics, openRuns, tracked } from '../tracking.js';
 
-export const RECO_MODEL_NAME = 'reco';
+export { RECO_MODEL_NAME } from '../../reco/artifact.js';
 
 interface Flags extends CommonFlags, FitFlags {
   promote?: boolean;
@@ -32,53 +35,75 @@ export function registerTrain(program: Command): void {
     const config = configWith(flags);
     const options = fitOptionsFromFlags(flags);
     const progress = recoProgress('train', flags.quiet);
-    const duck = await openDuck({ threads: config.threads, memoryLimit: config.memoryLimit });
-    try {
-      const manifest = await attachDataset(duck.conn, config.dataDir, 'santander', 'santander');
-      await withDatabase(config, async (db) => {
-        const runs = openRuns(db, config);
-        const store = openArtifactStore(config);
-        try {
-          const registry = new ModelRegistry(db, store);
-          const { value } = await tracked(
-            runs,
-            {
-              kind: 'train',
-              name: RECO_MODEL_NAME,
-              params: { ...options },
-              dataFingerprint: `${manifest.version}:${manifest.sources.map((s) => s.sha256.slice(0, 16)).join('+')}`,
-            },
-            async (run) => {
-              const result = await trainRecommender(duck.conn, 'santander', options, {
-                onProgress: progress.onProgress,
-              });
-              progress.done();
-              const metrics = result.holdout ? numericMetrics(result.holdout) : {};
-              const version = await registry.register(RECO_MODEL_NAME, {
-                artifact: recommenderToBytes(result.recommender),
-                metrics,
-                params: { ...options, lastMonth: result.lastMonth },
-                runId: run.id,
-                promote: flags.promote ? true : undefined,
-              });
-              return {
-                value: { version, clients: result.recommender.clientCount, lastMonth: result.lastMonth },
-                end: { metrics, timings: result.timings, artifacts: [version.artifactKey] },
-              };
-            },
-          );
-          if (flags.json) return printJson(value);
-          const v = value.version;
-          print(
-            `registered ${v.name} v${v.version}${v.promoted ? ' (promoted)' : ''}: ${value.clients} clients through ${value.lastMonth}; ` +
-              `holdout map7 ${v.metrics.map7?.toFixed(4) ?? 'n/a'}`,
-          );
-        } finally {
-          await store.close();
-        }
-      });
-    } finally {
-      closeDuck(duck);
-    }
+    const value = await trainAndRegister(config, options, {
+      promote: flags.promote ? true : undefined,
+      onProgress: progress.onProgress,
+    });
+    progress.done();
+    if (flags.json) return printJson(value);
+    const v = value.version;
+    print(
+      `registered ${v.name} v${v.version}${v.promoted ? ' (promoted)' : ''}: ${value.clients} clients through ${value.lastMonth}; ` +
+        `holdout map7 ${v.metrics.map7?.toFixed(4) ?? 'n/a'}`,
+    );
   });
+}
+
+export interface TrainedVersion {
+  version: ModelVersion;
+  clients: number;
+  lastMonth: string;
+}
+
+/**
+ * Trains the recommender on the data directory's dataset, registers the version (promoted when
+ * asked, or when none is promoted yet) with its holdout metrics, and records the run.
+ */
+export async function trainAndRegister(
+  config: Config,
+  options: FitOptions,
+  hooks: { promote?: boolean; onProgress?: (note: string, done?: number, total?: number) => void } = {},
+): Promise<TrainedVersion> {
+  const duck = await openDuck({ threads: config.threads, memoryLimit: config.memoryLimit });
+  try {
+    const manifest = await attachDataset(duck.conn, config.dataDir, 'santander', 'santander');
+    return await withDatabase(config, async (db) => {
+      const runs = openRuns(db, config);
+      const store = openArtifactStore(config);
+      try {
+        const registry = new ModelRegistry(db, store);
+        const { value } = await tracked(
+          runs,
+          {
+            kind: 'train',
+            name: RECO_MODEL_NAME,
+            params: { ...options },
+            dataFingerprint: `${manifest.version}:${manifest.sources.map((s) => s.sha256.slice(0, 16)).join('+')}`,
+          },
+          async (run) => {
+            const result = await trainRecommender(duck.conn, 'santander', options, {
+              onProgress: hooks.onProgress,
+            });
+            const metrics = result.holdout ? numericMetrics(result.holdout) : {};
+            const version = await registry.register(RECO_MODEL_NAME, {
+              artifact: recommenderToBytes(result.recommender),
+              metrics,
+              params: { ...options, lastMonth: result.lastMonth },
+              runId: run.id,
+              promote: hooks.promote,
+            });
+            return {
+              value: { version, clients: result.recommender.clientCount, lastMonth: result.lastMonth },
+              end: { metrics, timings: result.timings, artifacts: [version.artifactKey] },
+            };
+          },
+        );
+        return value;
+      } finally {
+        await store.close();
+      }
+    });
+  } finally {
+    closeDuck(duck);
+  }
 }
