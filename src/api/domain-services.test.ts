@@ -7,13 +7,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runIngest } from '../cli/commands/ingest.js';
+import { trainAndRegister } from '../cli/commands/train.js';
 import { loadConfig } from '../config.js';
+import { writeSantanderCsv } from '../data/generate/write.js';
+import { recommenderFromBytes } from '../reco/artifact.js';
+import { DEFAULT_FIT_OPTIONS } from '../reco/fit.js';
+import { ModelRegistry } from '../store/registry.js';
 import { loadSegmentInput } from '../segments/load.js';
 import { runSegmentation } from '../segments/run.js';
 import { saveSegmentation } from '../segments/save.js';
 import { openArtifactStore, type ArtifactStore } from '../store/artifacts.js';
 import { openPglite } from '../store/db-pglite.js';
-import type { Database } from '../store/db.js';
+import { openDatabase, type Database } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { OfferLog } from '../store/offers.js';
 import { domainServices } from './domain-services.js';
@@ -134,6 +140,68 @@ describe('domain services over HTTP', () => {
       expect(res.json()).toMatchObject({ segment: expected.segment, path: expected.path });
     } finally {
       await after.close();
+    }
+  });
+});
+
+describe('recommendations from the promoted recommender', () => {
+  it('answers known clients from the model, unknown ones from the cold-start fallback', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'nextoffer-domain-reco-'));
+    const config = loadConfig({ NEXTOFFER_DATA_DIR: dir, NEXTOFFER_MODEL_RELOAD_SECONDS: '0' });
+    const file = path.join(dir, 'panel.csv');
+    await writeSantanderCsv(file, { customers: 3000, months: 8, seed: 3 });
+    await runIngest(config, file, {}, false);
+    const trained = await trainAndRegister(config, DEFAULT_FIT_OPTIONS, { promote: true });
+    const db = await openDatabase(config);
+    const artifacts = openArtifactStore(config);
+    const t = await createTestApp({ db, services: await domainServices(db, artifacts, config) });
+    try {
+      const model = recommenderFromBytes(await new ModelRegistry(db, artifacts).load('reco'));
+      const KNOWN_CLIENT = model.store.clients[0];
+      const known = await t.app.inject({
+        method: 'POST',
+        url: '/v1/recommendations',
+        headers: AS.api,
+        payload: { client_id: KNOWN_CLIENT, k: 3 },
+      });
+      expect(known.statusCode).toBe(200);
+      const body = known.json<{ source: string; model_version: string; items: { reasons: string[] }[] }>();
+      expect(body).toMatchObject({ source: 'model', model_version: `reco:${trained.version.version}` });
+      expect(body.items).toHaveLength(3);
+      expect(body.items[0].reasons.length).toBeGreaterThan(0);
+
+      const unknown = await t.app.inject({
+        method: 'POST',
+        url: '/v1/recommendations',
+        headers: AS.api,
+        payload: { client_id: 999_999_999, k: 3 },
+      });
+      expect(unknown.json()).toMatchObject({ source: 'fallback' });
+
+      const online = await t.app.inject({
+        method: 'POST',
+        url: '/v1/recommendations/online',
+        headers: AS.api,
+        payload: { features: { age: 35, renta: 90000 }, history: [['CTA_CTE', 'DIRECT_DEBIT']], k: 5 },
+      });
+      expect(online.statusCode).toBe(200);
+      const products = online.json<{ items: { product: string }[] }>().items.map((i) => i.product);
+      // Owned products are never recommended.
+      expect(products).not.toContain('ind_cco_fin_ult1');
+      expect(products).not.toContain('ind_recibo_ult1');
+
+      const bad = await t.app.inject({
+        method: 'POST',
+        url: '/v1/recommendations/online',
+        headers: AS.api,
+        payload: { features: { shoe_size: 42 }, k: 5 },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json<{ error: { message: string } }>().error.message).toMatch(/shoe_size: unknown field/);
+    } finally {
+      await t.close();
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -139,7 +139,21 @@ export function recommendationRoutes(app: FastifyInstance): void {
           type: 'object',
           required: ['features'],
           additionalProperties: false,
-          properties: { features: FEATURES_SCHEMA, k: K_SCHEMA },
+          properties: {
+            features: FEATURES_SCHEMA,
+            history: {
+              description:
+                'Products owned, most recent month first (product names or codes); absent: none known',
+              type: 'array',
+              maxItems: 24,
+              items: {
+                type: 'array',
+                maxItems: 24,
+                items: { type: 'string', pattern: '^[A-Za-z0-9_]{1,40}$' },
+              },
+            },
+            k: K_SCHEMA,
+          },
         },
         response: {
           200: {
@@ -159,10 +173,12 @@ export function recommendationRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       app.history.assertAccepting();
-      const body = request.body as { features: Record<string, unknown>; k: number };
+      const body = request.body as { features: Record<string, unknown>; history?: string[][]; k: number };
       let r;
       try {
-        r = await service.recommendOnline(body.features, body.k);
+        const features =
+          body.history === undefined ? body.features : { ...body.features, history: body.history };
+        r = await service.recommendOnline(features, body.k);
       } catch (e) {
         recordFailure(app, request, reply, [], e);
       }

@@ -88,7 +88,7 @@ export async function trainAndRegister(
             const version = await registry.register(RECO_MODEL_NAME, {
               artifact: recommenderToBytes(result.recommender),
               metrics,
-              params: { ...options, lastMonth: result.lastMonth },
+              params: { ...options, lastMonth: result.lastMonth, dataset: manifest.version },
               runId: run.id,
               promote: hooks.promote,
             });
