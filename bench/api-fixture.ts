@@ -10,12 +10,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../src/api/server.js';
 import type { OfferAnswer, OfferRequestItem, RecommendationService, Services } from '../src/api/services.js';
+import { runIngest } from '../src/cli/commands/ingest.js';
+import { trainAndRegister } from '../src/cli/commands/train.js';
 import { loadConfig } from '../src/config.js';
+import { writeSantanderCsv } from '../src/data/generate/write.js';
+import { RECO_MODEL_NAME, recommenderFromBytes } from '../src/reco/artifact.js';
+import { DEFAULT_FIT_OPTIONS } from '../src/reco/fit.js';
+import { openArtifactStore } from '../src/store/artifacts.js';
+import { ModelRegistry } from '../src/store/registry.js';
 import { SANTANDER_PRODUCTS } from '../src/data/santander-schema.js';
 
 export const ADMIN_PASSWORD = 'bench admin password';
 export const AUTH = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
 export const PRECOMPUTED_CLIENTS = 20_000;
+/** Precomputed client ids start here, apart from the ids the generator and the fake model use. */
+export const PRECOMPUTED_BASE = 10_000_000;
 
 /** Scores the 24 products for a client from a hash of its id (a stand-in for a ranker's dot products). */
 function scores(clientId: string): Float64Array {
@@ -86,11 +95,17 @@ export const BENCH_SERVICES: Services = { recommendations, offers: { generate: o
 export interface BenchServer {
   server: RunningServer;
   url: string;
+  /** Clients the served recommender knows (real mode); empty with the in-bench services. */
+  modelClients: Int32Array;
   close(): Promise<void>;
 }
 
-/** Starts the server on PGlite in a temporary data directory, or on PostgreSQL at `databaseUrl`. */
-export async function startBenchServer(databaseUrl = ''): Promise<BenchServer> {
+/**
+ * Starts the server on PGlite in a temporary data directory, or on PostgreSQL at `databaseUrl`.
+ * `real`: the server's own modules instead of the in-bench services — a recommender trained on a
+ * generated panel (20,000 clients × 8 months), the offer engine with the shipped catalog.
+ */
+export async function startBenchServer(databaseUrl = '', real = false): Promise<BenchServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'nextoffer-bench-api-'));
   const config = loadConfig({
     NEXTOFFER_DATA_DIR: dir,
@@ -99,12 +114,27 @@ export async function startBenchServer(databaseUrl = ''): Promise<BenchServer> {
     NEXTOFFER_ADMIN_PASSWORD: ADMIN_PASSWORD,
     NEXTOFFER_LOG_LEVEL: 'silent',
   });
-  const server = await startServer(config, { services: BENCH_SERVICES, handleSignals: false, log: false });
+  let modelClients: Int32Array = new Int32Array(0);
+  if (real) {
+    const panel = path.join(dir, 'panel.csv');
+    await writeSantanderCsv(panel, { customers: 20_000, months: 8, seed: 7 });
+    await runIngest(config, panel, {}, false);
+    await trainAndRegister(config, DEFAULT_FIT_OPTIONS, { promote: true });
+  }
+  const server = await startServer(config, {
+    services: real ? undefined : BENCH_SERVICES,
+    handleSignals: false,
+    log: false,
+  });
+  if (real) {
+    const registry = new ModelRegistry(server.db, openArtifactStore(config));
+    modelClients = recommenderFromBytes(await registry.load(RECO_MODEL_NAME)).store.clients;
+  }
   const rows = [];
   for (let c = 0; c < PRECOMPUTED_CLIENTS; c++)
     for (let p = 0; p < 7; p++)
       rows.push({
-        client_id: c,
+        client_id: PRECOMPUTED_BASE + c,
         product: SANTANDER_PRODUCTS[(c + p * 3) % 24],
         score: 1 - p / 10,
         reasons: ['precomputed'],
@@ -118,6 +148,7 @@ export async function startBenchServer(databaseUrl = ''): Promise<BenchServer> {
   return {
     server,
     url: server.url,
+    modelClients,
     close: async () => {
       await server.close();
       await rm(dir, { recursive: true, force: true });

@@ -11,11 +11,14 @@
  * Embedded defaults (PGlite in a temporary data directory); `--postgres` runs the same against a
  * throwaway PostgreSQL server started for the run.
  *
- *   npm run bench:load -- [--duration 10] [--connections 50] [--reco-rate 1000] [--offers-rate 10] [--postgres]
+ * `--real` serves the product's own modules (a recommender trained on a generated panel, the offer
+ * engine with the shipped catalog) instead of the in-bench services.
+ *
+ *   npm run bench:load -- [--duration 10] [--connections 50] [--reco-rate 1000] [--offers-rate 10] [--postgres] [--real]
  */
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { AUTH, PRECOMPUTED_CLIENTS, startBenchServer } from './api-fixture.js';
+import { AUTH, PRECOMPUTED_BASE, PRECOMPUTED_CLIENTS, startBenchServer } from './api-fixture.js';
 import { createThrowawayPostgres, postgresBinDir } from './throwaway-postgres.js';
 
 const { values } = parseArgs({
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     'reco-rate': { type: 'string', default: '1000' },
     'offers-rate': { type: 'string', default: '10' },
     postgres: { type: 'boolean', default: false },
+    real: { type: 'boolean', default: false },
   },
 });
 const duration = Number(values.duration);
@@ -59,7 +63,7 @@ const bin = values.postgres ? postgresBinDir() : null;
 if (values.postgres && !bin)
   throw new Error('--postgres: no PostgreSQL binaries in /usr/lib/postgresql/*/bin');
 const pg = bin ? await createThrowawayPostgres(bin) : null;
-const bench = await startBenchServer(pg?.url ?? '');
+const bench = await startBenchServer(pg?.url ?? '', values.real);
 const headers = { authorization: AUTH, 'content-type': 'application/json' };
 let seq = 0;
 
@@ -87,17 +91,34 @@ async function run(route: string, urlPath: string, options: Partial<autocannon.O
 const recoBody = (): string => {
   seq++;
   // 3 in 4 clients are in the precomputed set; the others are answered by the model service.
-  const id = seq % 4 === 0 ? PRECOMPUTED_CLIENTS + (seq % 50_000) : seq % PRECOMPUTED_CLIENTS;
+  const known = bench.modelClients;
+  const modelId = known.length > 0 ? known[seq % known.length] : seq % 50_000;
+  const id = seq % 4 === 0 ? modelId : PRECOMPUTED_BASE + (seq % PRECOMPUTED_CLIENTS);
   return JSON.stringify({ client_id: id, k: 7 });
 };
 const offersBody = (): string =>
   JSON.stringify(
-    Array.from({ length: 100 }, (_, i) => ({
-      client_id: (seq++ * 100 + i) % 1_000_000,
-      features: { age: 20 + (i % 50), renta: 50_000 + i * 100, segmento: 'PARTICULARES' },
-      product: ['ind_cco_fin_ult1', 'ind_tjcr_fin_ult1', 'ind_recibo_ult1', 'ind_ctop_fin_ult1'][i % 4],
-      channel: ['sms', 'email', 'push'][i % 3],
-    })),
+    Array.from({ length: 100 }, (_, i) =>
+      values.real
+        ? {
+            client_id: (seq++ * 100 + i) % 1_000_000,
+            features: {
+              gender: i % 2,
+              age: 20 + (i % 50),
+              cnt_zp_12m: i % 13,
+              cnt_tr_oil_3m: i % 7,
+              consent: 1,
+            },
+            product: ['ПК', 'CC', 'DEPOSIT', 'DC'][i % 4],
+            channel: ['SMS', 'EMAIL', 'PUSH'][i % 3],
+          }
+        : {
+            client_id: (seq++ * 100 + i) % 1_000_000,
+            features: { age: 20 + (i % 50), renta: 50_000 + i * 100, segmento: 'PARTICULARES' },
+            product: ['ind_cco_fin_ult1', 'ind_tjcr_fin_ult1', 'ind_recibo_ult1', 'ind_ctop_fin_ult1'][i % 4],
+            channel: ['sms', 'email', 'push'][i % 3],
+          },
+    ),
   );
 const reco = {
   method: 'POST' as const,
@@ -146,7 +167,7 @@ const table = (rows: Row[], ratio: boolean) => [
   ),
 ];
 const lines = [
-  `API load: ${connections} connections, ${duration} s per run, one process (server and autocannon share one thread), ${pg ? 'PostgreSQL (throwaway server)' : 'PGlite'}`,
+  `API load: ${connections} connections, ${duration} s per run, one process (server and autocannon share one thread), ${pg ? 'PostgreSQL (throwaway server)' : 'PGlite'}, ${values.real ? 'the product’s own modules (trained recommender, offer engine)' : 'in-bench services'}`,
   '',
   'Saturation (throughput):',
   ...table(saturation, true),

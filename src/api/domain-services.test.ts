@@ -68,18 +68,27 @@ describe('domain services over HTTP', () => {
           { client_id: 7, features: CLIENT, product: 'CC', channel: 'SMS' },
           { client_id: 8, features: { ...CLIENT, gender: 0 }, product: 'DEPOSIT', channel: 'PUSH' },
           { client_id: 9, features: { gender: 0 }, product: 'CC', channel: 'SMS' },
+          {
+            client_id: 10,
+            features: { ...CLIENT, gender: 0, consent_email: 1 },
+            product: 'ПК',
+            channel: 'EMAIL',
+          },
         ],
       });
       expect(res.statusCode).toBe(200);
       const offers =
         res.json<{ offer_id: string; text: string; confidence: number; findings: unknown[] }[]>();
-      expect(offers).toHaveLength(3);
+      expect(offers).toHaveLength(4);
       expect(offers[0].text).toContain('Демобанк');
       expect(offers[0].findings).toEqual([]);
       // Client 9 gave no SMS consent: no text, a CONSENT_REQUIRED finding.
       expect(offers[2].text).toBe('');
       expect(offers[2].findings).toEqual([expect.objectContaining({ code: 'CONSENT_REQUIRED' })]);
 
+      // Cyrillic product codes of the catalog are accepted.
+      expect(offers[3]).toMatchObject({ product: 'ПК', channel: 'EMAIL' });
+      expect(offers[3].text).toContain('Оценивайте свои финансовые возможности и риски');
       const log = new OfferLog(db);
       expect((await log.get(offers[0].offer_id)).text).toBe(offers[0].text);
 

@@ -7,7 +7,8 @@ import type { OfferRequestItem, OfferService } from '../services.js';
 import { ERROR_RESPONSES, FEATURES_SCHEMA } from '../schemas.js';
 import { record, recordFailure } from './record.js';
 
-const NAME = { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' } as const;
+/** Product and channel codes: letters of any script (the catalog has «ПК»), digits, `_.:-`. */
+const NAME = { type: 'string', pattern: '^[\\p{L}\\p{N}_.:-]{1,64}$' } as const;
 
 export const OFFER_ANSWER_SCHEMA = {
   type: 'object',
