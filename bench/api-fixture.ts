@@ -62,13 +62,13 @@ function offers(items: OfferRequestItem[]): Promise<OfferAnswer[]> {
   return Promise.resolve(
     items.map((it) => {
       const s = scores(`${it.client_id}:${it.product}`);
-      let text = `Клиент ${it.client_id}, для вас продукт ${it.product} по каналу ${it.channel}. Банк ГПБ (АО).`;
+      let text = `Клиент ${it.client_id}, для вас продукт ${it.product} по каналу ${it.channel}. Демобанк.`;
       if (it.product.includes('cred') || it.product.includes('tjcr')) text += ` ${DISCLAIMER}`;
       let segments = /[А-Яа-я]/.test(text) ? Math.ceil(text.length / 67) : Math.ceil(text.length / 153);
       // Too long for the channel: a short compliant template replaces the text.
       const fallback = it.channel === 'sms' && segments > 2;
       if (fallback) {
-        text = `Банк ГПБ (АО): предложение ${it.product}. ${DISCLAIMER}`;
+        text = `Демобанк: предложение ${it.product}. ${DISCLAIMER}`;
         segments = Math.ceil(text.length / 67);
       }
       return {
