@@ -6,26 +6,9 @@ import { openDatabase } from '../store/db.js';
 import { IngestRuns } from '../store/ingest-runs.js';
 import { loadConfig } from '../config.js';
 import { MIGRATIONS } from '../store/migrate.js';
-import { main } from './main.js';
+import { runCli } from './run-cli.test-util.js';
 
-/** Runs the CLI in-process and captures what it prints. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  const e = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  try {
-    const code = await main(['node', 'nextoffer', ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCli;
 
 describe('nextoffer CLI', () => {
   afterEach(() => vi.restoreAllMocks());

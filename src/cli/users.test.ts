@@ -6,23 +6,9 @@ import { verifyPassword } from '../api/auth/passwords.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../store/db.js';
 import { UserRepository } from '../store/users.js';
-import { main } from './main.js';
+import { runCli } from './run-cli.test-util.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (s: string | Uint8Array) => ((out += String(s)), true),
-  );
-  vi.spyOn(process.stderr, 'write').mockImplementation(
-    (s: string | Uint8Array) => ((err += String(s)), true),
-  );
-  try {
-    return { code: await main(['node', 'nextoffer', ...args]), out, err };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = runCli;
 
 describe('nextoffer users', () => {
   afterEach(() => vi.restoreAllMocks());

@@ -9,23 +9,9 @@ import { openArtifactStore } from '../../store/artifacts.js';
 import { openDatabase } from '../../store/db.js';
 import { ModelRegistry } from '../../store/registry.js';
 import { Runs } from '../../store/runs.js';
-import { main } from '../main.js';
+import { runCli } from '../run-cli.test-util.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (s: string | Uint8Array) => ((out += String(s)), true),
-  );
-  vi.spyOn(process.stderr, 'write').mockImplementation(
-    (s: string | Uint8Array) => ((err += String(s)), true),
-  );
-  try {
-    return { code: await main(['node', 'nextoffer', ...args]), out, err };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const run = runCli;
 
 /** A small `;`-separated bank-style file: three well-separated groups of clients. */
 function writeFixture(file: string): void {
