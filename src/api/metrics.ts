@@ -25,6 +25,10 @@ export interface ApiMetrics {
   readonly feedback: Counter<'outcome'>;
   /** Model swaps done by the hot reload, by model name. */
   readonly modelReloads: Counter<'name' | 'result'>;
+  /** Population stability index of a model input (or `feature="score"`) between training and recent traffic. */
+  readonly driftPsi: Gauge<'model' | 'feature'>;
+  /** 1 when some PSI of the model is at or above the configured alert threshold. */
+  readonly driftAlert: Gauge<'model'>;
 }
 
 export function createMetrics(): ApiMetrics {
@@ -89,6 +93,18 @@ export function createMetrics(): ApiMetrics {
       name: 'nextoffer_model_reloads_total',
       help: 'Hot reloads of promoted models by model name and result (swapped, failed)',
       labelNames: ['name', 'result'],
+      registers,
+    }),
+    driftPsi: new Gauge({
+      name: 'nextoffer_drift_psi',
+      help: 'Population stability index between training data and recent requests, by model and feature',
+      labelNames: ['model', 'feature'],
+      registers,
+    }),
+    driftAlert: new Gauge({
+      name: 'nextoffer_drift_alert',
+      help: '1 when a PSI of the model is at or above the alert threshold',
+      labelNames: ['model'],
       registers,
     }),
   };
