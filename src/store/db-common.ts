@@ -7,31 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError, isAppError } from '../errors.js';
 import type { Queryable } from './db.js';
 
-/** PostgreSQL type oids whose parsing the adapters align. */
-export const OID = {
-  bytea: 17,
-  int8: 20,
-  date: 1082,
-  textArray: 1009,
-  int8Array: 1016,
-  dateArray: 1182,
-} as const;
-
-/** `int8` text → `number`, or a JS `bigint` when the value is beyond ±(2^53 − 1). */
-export function parseInt8(text: string): number | bigint {
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : BigInt(text);
-}
-
-/** `date` text stays `'YYYY-MM-DD'`: no time zone is invented for a calendar day. */
-export function parseDate(text: string): string {
-  return text;
-}
-
-/** `bytea` in hex output format (`\x0102…`) → `Buffer`. */
-export function parseBytea(text: string): Buffer {
-  return Buffer.from(text.startsWith('\\x') ? text.slice(2) : text, 'hex');
-}
+export { OID, parseBytea, parseDate, parseInt8 } from './pglite-parsers.mjs';
 
 /** One line describing a driver failure: its message, SQLSTATE or errno, and detail. */
 export function describeDriverError(e: unknown): string {

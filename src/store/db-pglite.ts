@@ -8,25 +8,18 @@ import { PGlite, type ParserOptions, type Transaction } from '@electric-sql/pgli
 import { AppError } from '../errors.js';
 import type { Database, Queryable } from './db.js';
 import {
-  OID,
   assertNotInTransaction,
   assertTransactionHealthy,
   describeDriverError,
   inTransactionScope,
-  parseBytea,
-  parseDate,
-  parseInt8,
   queryError,
   scopedQueryable,
   transactionError,
 } from './db-common.js';
+import { PGLITE_PARSERS as SHARED_PARSERS } from './pglite-parsers.mjs';
 
 /** Parsers that make PGlite return what the pg adapter returns (see `db.ts`). */
-export const PGLITE_PARSERS: ParserOptions = {
-  [OID.int8]: parseInt8,
-  [OID.date]: parseDate,
-  [OID.bytea]: parseBytea,
-};
+export const PGLITE_PARSERS: ParserOptions = SHARED_PARSERS;
 
 export interface PgliteOptions {
   /** Directory of the database files, created when missing. Omitted: an in-memory database. */

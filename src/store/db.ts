@@ -18,7 +18,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { isAppError } from '../errors.js';
-import { openPglite } from './db-pglite.js';
+import { openPgliteThread } from './db-pglite-thread.js';
 import { openPostgres } from './db-postgres.js';
 import { migrate } from './migrate.js';
 
@@ -52,13 +52,14 @@ export interface OpenDatabaseOptions {
 
 /**
  * Opens the configured database — PostgreSQL when `config.databaseUrl` is set, else PGlite in
- * `<config.dataDir>/pglite` — and brings its schema up to date before returning it.
+ * `<config.dataDir>/pglite`, on a worker thread of its own (`db-pglite-thread.ts`) — and brings
+ * its schema up to date before returning it.
  */
 export async function openDatabase(config: Config, options: OpenDatabaseOptions = {}): Promise<Database> {
   const db =
     config.databaseUrl !== ''
       ? await openPostgres(config.databaseUrl)
-      : await openPglite({ dataDir: pgliteDir(config) });
+      : await openPgliteThread({ dataDir: pgliteDir(config) });
   if (options.migrate === false) return db;
   try {
     await migrate(db);

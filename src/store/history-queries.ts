@@ -45,7 +45,8 @@ export interface HistoryItem {
 interface Row extends Omit<HistoryItem, 'started_at' | 'request_id' | 'user'> {
   id: string;
   user_name: string | null;
-  started_at: Date;
+  /** ISO instant with microseconds (a JS Date would cut them, and the cursor needs them). */
+  started_at: string;
 }
 
 export function encodeCursor(startedAt: string, id: string): string {
@@ -65,7 +66,8 @@ export async function listHistory(
 ): Promise<{ items: HistoryItem[]; next_cursor: string | null }> {
   const [cursorAt, cursorId] = f.cursor ? decodeCursor(f.cursor) : [null, null];
   const rows = await db.query<Row>(
-    `select r.id, r.route, r.user_name, r.client_ids, r.request, r.answer, r.status, r.started_at,
+    `select r.id, r.route, r.user_name, r.client_ids, r.request, r.answer, r.status,
+            to_char(r.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as started_at,
             r.duration_ms, r.model_version, r.sources,
             coalesce((select jsonb_agg(jsonb_build_object('id', fb.id, 'outcome', fb.outcome,
                         'comment', fb.comment, 'user', fb.user_name, 'offer_id', fb.offer_id,
@@ -103,7 +105,7 @@ export async function listHistory(
     request: r.request,
     answer: r.answer,
     status: r.status,
-    started_at: r.started_at.toISOString(),
+    started_at: r.started_at,
     duration_ms: r.duration_ms,
     model_version: r.model_version,
     sources: r.sources,

@@ -1,6 +1,22 @@
 /** Recording an answering route's request and answer in the history (off the request path). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { performance } from 'node:perf_hooks';
 import { toApiError } from '../error-handler.js';
+
+let lastStartUs = 0;
+
+/**
+ * When a request started, `durationMs` before now, as an ISO instant with microseconds. Strictly
+ * increasing within the process (bumped by 1 µs on a tie), so requests answered one after another
+ * in the same millisecond keep their order in the history, which sorts newest first.
+ */
+export function startInstant(durationMs: number): string {
+  let us = Math.round((performance.timeOrigin + performance.now() - durationMs) * 1000);
+  if (us <= lastStartUs) us = lastStartUs + 1;
+  lastStartUs = us;
+  const iso = new Date(Math.floor(us / 1000)).toISOString();
+  return `${iso.slice(0, 23)}${String(us % 1000).padStart(3, '0')}Z`;
+}
 
 export interface Recorded {
   clientIds: string[];
@@ -27,7 +43,7 @@ export function record(
     request: request.body ?? null,
     answer: r.answer,
     status: r.status ?? 200,
-    startedAt: new Date(Date.now() - durationMs).toISOString(),
+    startedAt: startInstant(durationMs),
     durationMs,
     modelVersion: r.modelVersion ?? null,
     sources: r.sources ?? {},
