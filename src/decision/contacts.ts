@@ -1,0 +1,113 @@
+/**
+ * The contact ledger: what the contact policy reads from the offer log and how a request takes a
+ * contact slot. A contact is an offer served (`offers` row). Counting uses the index
+ * `offers_client_channel_idx` (migration 005).
+ *
+ * Reserving is atomic: in one transaction the request takes an advisory lock per (client, channel)
+ * (in sorted order, so batches never dead-lock), counts the offers in each limit's window plus the
+ * reservations of requests still in flight, and inserts a reservation only while every count is
+ * below its limit. The reservation is deleted after the offers are saved (or on failure), so at any
+ * moment each served or in-flight contact is counted at least once: two concurrent requests can
+ * never both pass the last free slot. Reservations older than `PENDING_MINUTES` (a crashed
+ * process) no longer count.
+ */
+import type { Database, Queryable } from '../store/db.js';
+import type { ContactHistory } from './eligibility.js';
+
+export const PENDING_MINUTES = 10;
+/** First key of the advisory locks (namespace of this module). */
+const LOCK_CLASS = 5005;
+
+export interface ReservationRequest {
+  clientId: number;
+  channel: string;
+  product: string;
+  limits: readonly { max: number; days: number }[];
+}
+
+export type Reservation =
+  { ok: true; id: number | null } | { ok: false; count: number; max: number; days: number };
+
+interface HistoryRow {
+  channel: string;
+  product: string;
+  age_days: number;
+  outcome: string | null;
+}
+
+export const EMPTY_HISTORY: ContactHistory = { contacts: () => 0, failures: () => 0 };
+
+export class ContactLedger {
+  readonly #db: Database;
+  #reserves = 0;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** A client's offers of the last `days` days with their latest outcomes, as counts. */
+  async history(clientId: number, days: number): Promise<ContactHistory> {
+    const rows = await this.#db.query<HistoryRow>(
+      `select o.channel, o.product, (extract(epoch from now() - o.created_at) / 86400)::float8 as age_days,
+              l.outcome
+         from offers o
+         left join lateral (select outcome from offer_outcomes u where u.offer_id = o.offer_id
+                             order by u.id desc limit 1) l on true
+        where o.client_id = $1 and o.created_at > now() - make_interval(days => $2)`,
+      [clientId, days],
+    );
+    return {
+      contacts: (channel, d) => rows.filter((r) => r.channel === channel && r.age_days < d).length,
+      failures: (product, d) =>
+        rows.filter((r) => r.product === product && r.outcome === 'failure' && r.age_days < d).length,
+    };
+  }
+
+  /** Takes a contact slot per request (in order); see the module comment. */
+  async reserve(requests: readonly ReservationRequest[]): Promise<Reservation[]> {
+    const limited = requests.filter((r) => r.limits.length > 0);
+    if (limited.length === 0) return requests.map(() => ({ ok: true, id: null }));
+    if (++this.#reserves % 100 === 1)
+      await this.#db.query(
+        `delete from contact_reservations where created_at < now() - make_interval(mins => $1)`,
+        [PENDING_MINUTES * 6],
+      );
+    return this.#db.transaction(async (tx) => {
+      const keys = [...new Set(limited.map((r) => `${r.clientId}:${r.channel}`))].sort();
+      for (const key of keys)
+        await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS, key]);
+      const out: Reservation[] = [];
+      for (const r of requests)
+        out.push(r.limits.length === 0 ? { ok: true, id: null } : await reserveOne(tx, r));
+      return out;
+    });
+  }
+
+  /** Drops reservations once their offers are saved or their request failed. */
+  async release(ids: readonly (number | null)[]): Promise<void> {
+    const real = ids.filter((x): x is number => x !== null);
+    if (real.length === 0) return;
+    await this.#db.query(
+      'delete from contact_reservations where id in (select jsonb_array_elements_text($1::jsonb)::bigint)',
+      [JSON.stringify(real)],
+    );
+  }
+}
+
+async function reserveOne(tx: Queryable, r: ReservationRequest): Promise<Reservation> {
+  for (const limit of r.limits) {
+    const [{ n }] = await tx.query<{ n: number }>(
+      `select (select count(*) from offers
+                where client_id = $1 and channel = $2 and created_at > now() - make_interval(days => $3))
+            + (select count(*) from contact_reservations
+                where client_id = $1 and channel = $2 and created_at > now() - make_interval(mins => $4)) as n`,
+      [r.clientId, r.channel, limit.days, PENDING_MINUTES],
+    );
+    if (n >= limit.max) return { ok: false, count: n, max: limit.max, days: limit.days };
+  }
+  const [{ id }] = await tx.query<{ id: number }>(
+    'insert into contact_reservations (client_id, channel, product) values ($1, $2, $3) returning id',
+    [r.clientId, r.channel, r.product],
+  );
+  return { ok: true, id };
+}
