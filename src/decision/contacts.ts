@@ -94,20 +94,27 @@ export class ContactLedger {
   }
 }
 
+/** Contacts (offers and pending reservations) per limit window of one request. */
+const COUNTS = `
+  select l.max, l.days,
+         (select count(*) from offers
+           where client_id = $1 and channel = $2 and created_at > now() - make_interval(days => l.days))
+       + (select count(*) from contact_reservations
+           where client_id = $1 and channel = $2 and created_at > now() - make_interval(mins => $4)) as n
+    from jsonb_to_recordset($3::jsonb) as l(max int, days int)`;
+
 async function reserveOne(tx: Queryable, r: ReservationRequest): Promise<Reservation> {
-  for (const limit of r.limits) {
-    const [{ n }] = await tx.query<{ n: number }>(
-      `select (select count(*) from offers
-                where client_id = $1 and channel = $2 and created_at > now() - make_interval(days => $3))
-            + (select count(*) from contact_reservations
-                where client_id = $1 and channel = $2 and created_at > now() - make_interval(mins => $4)) as n`,
-      [r.clientId, r.channel, limit.days, PENDING_MINUTES],
-    );
-    if (n >= limit.max) return { ok: false, count: n, max: limit.max, days: limit.days };
-  }
-  const [{ id }] = await tx.query<{ id: number }>(
-    'insert into contact_reservations (client_id, channel, product) values ($1, $2, $3) returning id',
-    [r.clientId, r.channel, r.product],
+  const params = [r.clientId, r.channel, JSON.stringify(r.limits), PENDING_MINUTES, r.product];
+  // One statement on the common path: insert only while every window is below its limit.
+  const inserted = await tx.query<{ id: number }>(
+    `with counts as (${COUNTS})
+     insert into contact_reservations (client_id, channel, product)
+     select $1, $2, $5 where not exists (select 1 from counts where n >= max)
+     returning id`,
+    params,
   );
-  return { ok: true, id };
+  if (inserted.length === 1) return { ok: true, id: inserted[0].id };
+  const counts = await tx.query<{ max: number; days: number; n: number }>(COUNTS, params.slice(0, 4));
+  const full = counts.find((c) => c.n >= c.max) ?? { max: 0, days: 0, n: 0 };
+  return { ok: false, count: full.n, max: full.max, days: full.days };
 }

@@ -77,11 +77,13 @@ export class Decider {
     return this.#ledger.history(clientId, this.#days);
   }
 
-  /** Why a product may not be recommended to the client (any channel). */
+  /** Why a product may not be offered to the client on any channel (a zero lever switches it off). */
   productExclusions(facts: ClientFacts, history: ContactHistory, product: string): Exclusion[] {
+    const lever = arbitrate([{ product, score: 1, reasons: [] }], this.catalog, this.policy, this.today());
     return [
       ...productExclusions(this.policy, facts, product),
       ...suppressionExclusions(this.policy, history, product),
+      ...lever.excluded,
     ];
   }
 
@@ -135,20 +137,11 @@ export class Decider {
   ): Promise<{ product: string; channel: string; excluded: Exclusion[] }[]> {
     const history = await this.history(clientId);
     return this.catalog.products.flatMap((p) =>
-      this.channels.map((channel) => {
-        const excluded = this.offerExclusions(facts, history, p.code, channel);
-        const lever = arbitrate(
-          [{ product: p.code, score: 1, reasons: [] }],
-          this.catalog,
-          this.policy,
-          this.today(),
-        );
-        return {
-          product: p.code,
-          channel,
-          excluded: [...excluded, ...lever.excluded.map((e) => ({ ...e, channel }))],
-        };
-      }),
+      this.channels.map((channel) => ({
+        product: p.code,
+        channel,
+        excluded: this.offerExclusions(facts, history, p.code, channel),
+      })),
     );
   }
 }
