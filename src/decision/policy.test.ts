@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors.js';
-import { loadCatalog } from '../offers/catalog.js';
+import { catalogWarnings, loadCatalog, parseCatalog } from '../offers/catalog.js';
 import { DEFAULT_POLICY_PATH, checkPolicy, loadPolicy, parsePolicyText, policyPathFrom } from './policy.js';
 import { inSet } from './products.js';
 
@@ -102,5 +102,14 @@ describe('policy file', () => {
       `policy ${file}: eligibility.age[0].min: must be an integer in 0..150, got 200`,
     );
     expect(() => loadPolicy(path.join(dir, 'none.yaml'), catalog)).toThrow(/cannot read/);
+  });
+
+  it('the shipped catalog gives every product a margin; a missing one is a warning, a negative one an error', () => {
+    expect(catalogWarnings(catalog)).toEqual([]);
+    const copy = structuredClone(catalog);
+    delete copy.products[3].margin;
+    expect(catalogWarnings(copy)).toEqual(['product CC: no margin; arbitration values it at 1']);
+    copy.products[3].margin = -2;
+    expect(() => parseCatalog(copy)).toThrow(/products\[3\] \(CC\)\.margin: must be a number in 0\.\.∞/);
   });
 });
