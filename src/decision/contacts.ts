@@ -29,6 +29,7 @@ export type Reservation =
   { ok: true; id: number | null } | { ok: false; count: number; max: number; days: number };
 
 interface HistoryRow {
+  client_id: number;
   channel: string;
   product: string;
   age_days: number;
@@ -47,20 +48,33 @@ export class ContactLedger {
 
   /** A client's offers of the last `days` days with their latest outcomes, as counts. */
   async history(clientId: number, days: number): Promise<ContactHistory> {
+    return (await this.histories([clientId], days)).get(clientId) ?? EMPTY_HISTORY;
+  }
+
+  /** `history` of several clients in one query. */
+  async histories(clientIds: readonly number[], days: number): Promise<Map<number, ContactHistory>> {
+    const ids = [...new Set(clientIds)];
     const rows = await this.#db.query<HistoryRow>(
-      `select o.channel, o.product, (extract(epoch from now() - o.created_at) / 86400)::float8 as age_days,
-              l.outcome
+      `select o.client_id, o.channel, o.product,
+              (extract(epoch from now() - o.created_at) / 86400)::float8 as age_days, l.outcome
          from offers o
          left join lateral (select outcome from offer_outcomes u where u.offer_id = o.offer_id
                              order by u.id desc limit 1) l on true
-        where o.client_id = $1 and o.created_at > now() - make_interval(days => $2)`,
-      [clientId, days],
+        where o.client_id in (select jsonb_array_elements_text($1::jsonb)::bigint)
+          and o.created_at > now() - make_interval(days => $2)`,
+      [JSON.stringify(ids), days],
     );
-    return {
-      contacts: (channel, d) => rows.filter((r) => r.channel === channel && r.age_days < d).length,
-      failures: (product, d) =>
-        rows.filter((r) => r.product === product && r.outcome === 'failure' && r.age_days < d).length,
-    };
+    return new Map(
+      ids.map((id) => {
+        const own = rows.filter((r) => r.client_id === id);
+        const history: ContactHistory = {
+          contacts: (channel, d) => own.filter((r) => r.channel === channel && r.age_days < d).length,
+          failures: (product, d) =>
+            own.filter((r) => r.product === product && r.outcome === 'failure' && r.age_days < d).length,
+        };
+        return [id, history];
+      }),
+    );
   }
 
   /** Takes a contact slot per request (in order); see the module comment. */

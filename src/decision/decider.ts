@@ -77,6 +77,12 @@ export class Decider {
     return this.#ledger.history(clientId, this.#days);
   }
 
+  /** `history` of several clients, read in one query. */
+  async histories(clientIds: readonly number[]): Promise<Map<number, ContactHistory>> {
+    if (this.#ledger === null || this.#days === 0) return new Map(clientIds.map((id) => [id, EMPTY_HISTORY]));
+    return this.#ledger.histories(clientIds, this.#days);
+  }
+
   /** Why a product may not be offered to the client on any channel (a zero lever switches it off). */
   productExclusions(facts: ClientFacts, history: ContactHistory, product: string): Exclusion[] {
     const lever = arbitrate([{ product, score: 1, reasons: [] }], this.catalog, this.policy, this.today());

@@ -131,7 +131,7 @@ export function randomPolicy(rng: Rng, catalog: Catalog, n: number): RawPolicy {
 
 /** The naive checker: rule codes that exclude an offer, evaluated from the raw policy. */
 export class NaiveChecker {
-  readonly contacts: NaiveContact[] = [];
+  readonly #contacts = new Map<number, NaiveContact[]>();
   readonly #catalog: Catalog;
   readonly #p: RawPolicy;
 
@@ -150,6 +150,17 @@ export class NaiveChecker {
       const i = PRODUCT_CODES.indexOf(s);
       return (i >= 0 ? PRODUCTS[i] : s) === product;
     });
+  }
+
+  /** Logs a contact (the object stays shared: marking it failed later counts). */
+  add(contact: NaiveContact): void {
+    const list = this.#contacts.get(contact.client);
+    if (list) list.push(contact);
+    else this.#contacts.set(contact.client, [contact]);
+  }
+
+  #of(client: number): NaiveContact[] {
+    return this.#contacts.get(client) ?? [];
   }
 
   /** Rules excluding `product` for `c` on any channel (`history`: the client is known by id). */
@@ -186,7 +197,7 @@ export class NaiveChecker {
     }
     for (const r of this.#p.contacts.suppression) {
       if (!history || !this.#has(r.products, product)) continue;
-      const failed = this.contacts.filter(
+      const failed = this.#of(c.id).filter(
         (x) => x.client === c.id && x.product === product && x.failed && x.ageDays < r.days,
       );
       if (failed.length >= r.failures) out.push('FAILURE_SUPPRESSED');
@@ -210,7 +221,7 @@ export class NaiveChecker {
     }
     for (const l of this.#p.contacts.limits) {
       if (!l.channels.includes('*') && !l.channels.includes(channel)) continue;
-      const n = this.contacts.filter(
+      const n = this.#of(c.id).filter(
         (x) => x.client === c.id && x.channel === channel && x.ageDays < l.days,
       ).length;
       if (n >= l.max) out.push('CONTACT_LIMIT');

@@ -27,6 +27,7 @@ import {
   featuresOf,
   randomClient,
   randomPolicy,
+  type NaiveContact,
   type RandomClient,
 } from './randomized.test-util.js';
 import { decidedOffers, decidedRecommendations } from './services.js';
@@ -109,9 +110,9 @@ describe('randomized decisioning', () => {
         const ageDays = rng.int(40) + 0.5;
         const failed = rng.bernoulli(0.4);
         await insertOffer(db, { ...o, daysAgo: ageDays, outcome: failed ? 'failure' : undefined });
-        naive.contacts.push({ ...o, ageDays, failed });
+        naive.add({ ...o, ageDays, failed });
       }
-      const served: { id: string; contact: (typeof naive.contacts)[number] }[] = [];
+      const served: { id: string; contact: NaiveContact }[] = [];
       const decider = new Decider({ policy, catalog, ledger: new ContactLedger(db) });
       const offers = decidedOffers(offerLogService(log), decider);
       const inner = fakeRecommender(rng);
@@ -148,7 +149,7 @@ describe('randomized decisioning', () => {
           s.contact.failed = outcome === 'failure';
           tally.marks++;
         }
-        if (r < 0.6) {
+        if (r < 0.45) {
           const items = Array.from({ length: 1 + rng.int(3) }, () => {
             const c = rng.bernoulli(0.5) ? clients[n % 4] : pick();
             return {
@@ -185,16 +186,22 @@ describe('randomized decisioning', () => {
                 ageDays: 0,
                 failed: false,
               };
-              naive.contacts.push(contact);
+              naive.add(contact);
               served.push({ id: a.offer_id, contact });
               tally.served++;
             }
           });
-        } else if (r < 0.8) {
+        } else if (r < 0.75) {
           const c = pick();
           const k = 1 + rng.int(8);
           const answer = await reco.recommend(String(c.id), k, { explain: rng.bernoulli(0.3) });
           checkReco(c, k, answer.items, true);
+          for (const e of answer.excluded ?? []) {
+            const held = e.rule === 'HOLDS_PRODUCT' && c.holdings.includes(e.product);
+            if (!held)
+              expect(naive.productRules(c, e.product), `${e.product}: ${e.reason}`).toContain(e.rule);
+            tally.rules.add(e.rule);
+          }
         } else {
           const c = pick();
           const k = 1 + rng.int(8);
@@ -205,7 +212,7 @@ describe('randomized decisioning', () => {
       await db.close();
     }
     expect(requests).toBe(REQUESTS);
-    // The run exercised both outcomes and every kind of rule.
+    // The run exercised both outcomes and every kind of rule (offers and explained recommendations).
     expect(tally.served).toBeGreaterThan(500);
     expect(tally.excluded).toBeGreaterThan(500);
     expect(tally.recoItems).toBeGreaterThan(1000);

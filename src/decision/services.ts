@@ -17,13 +17,7 @@ import { channelOf, productOf } from '../offers/catalog.js';
 import { N_PRODUCTS } from '../reco/products.js';
 import { factsFromFeatures, type ClientFacts } from './client.js';
 import { UNKNOWN_CLIENT, type Decider } from './decider.js';
-import {
-  channelExclusions,
-  contactExclusions,
-  limitsOf,
-  type ContactHistory,
-  type Exclusion,
-} from './eligibility.js';
+import { channelExclusions, contactExclusions, limitsOf, type Exclusion } from './eligibility.js';
 
 const numericId = (id: string): number | null => (/^\d{1,15}$/.test(id) ? Number(id) : null);
 
@@ -69,9 +63,7 @@ export function decidedOffers(inner: OfferService, decider: Decider): OfferServi
     async generate(items) {
       items.forEach((i) => (productOf(catalog, i.product), channelOf(catalog, i.channel)));
       const facts = items.map((i) => factsFromFeatures(i.features, decider.channels));
-      const histories = new Map<number, ContactHistory>();
-      for (const i of items)
-        if (!histories.has(i.client_id)) histories.set(i.client_id, await decider.history(i.client_id));
+      const histories = await decider.histories(items.map((i) => i.client_id));
       // Contacts earlier items of this batch will take count against later ones.
       const pending = new Map<string, number>();
       const verdicts: Exclusion[][] = items.map((i, n) => {
