@@ -69,6 +69,7 @@ try {
   };
   const id = (i: number) => String(clients[(i * 7919) % clients.length]);
   const recoPlain = await time('recommend(id, 7), no policy', (i) => plain.recommend(id(i), 7));
+  await time('recommend(id, 24), no policy (all candidates)', (i) => plain.recommend(id(i), 24));
   const recoPolicy = await time('recommend(id, 7) through the policy', (i) => decided.recommend(id(i), 7));
 
   const log = new OfferLog(db);
