@@ -206,6 +206,10 @@ export async function domainServices(
     ...(await storeServices(db, artifacts)),
     offers: decidedOffers(offerService(config, new OfferLog(db), confidence), decider),
     segments: segmentService(segments),
-    recommendations: decidedRecommendations(recommendationService(reco), decider, recommenderFacts(reco)),
+    recommendations: decidedRecommendations(
+      recommendationService(reco),
+      decider,
+      recommenderFacts(() => reco.current()?.model),
+    ),
   };
 }

@@ -3,7 +3,6 @@
  * validated against the configured catalog, the offer log as contact ledger, and the facts the
  * recommender knows about its clients.
  */
-import type { ModelHolder } from '../api/model-holder.js';
 import type { Config } from '../config.js';
 import { loadConfiguredCatalog } from '../offers/catalog.js';
 import type { Recommender } from '../reco/recommender.js';
@@ -23,12 +22,14 @@ export function configuredDecider(
   return new Decider({ policy, catalog, ledger: db === null ? null : new ContactLedger(db) });
 }
 
-/** Facts of a client by id from the promoted recommender's client store (null: not known). */
-export function recommenderFacts(holder: Pick<ModelHolder<Recommender>, 'current'>) {
+/**
+ * Facts of a client by id from the client store of the recommender that serves it (`model` gives
+ * that recommender, e.g. the promoted one, or the client's champion/challenger arm); null: unknown.
+ */
+export function recommenderFacts(model: (clientId: string) => Recommender | null | undefined) {
   return (clientId: string): ClientFacts | null => {
-    const held = holder.current();
-    const id = Number(clientId);
-    if (held === null || !/^\d{1,15}$/.test(clientId)) return null;
-    return factsFromRecommender(held.model, id);
+    if (!/^\d{1,15}$/.test(clientId)) return null;
+    const r = model(clientId);
+    return r ? factsFromRecommender(r, Number(clientId)) : null;
   };
 }
