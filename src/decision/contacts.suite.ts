@@ -85,7 +85,7 @@ export function defineContactLedgerTests(getDb: () => Database): void {
       const req = { clientId: 1, channel: 'SMS', product: 'DC', limits: SMS };
       const [a, b] = await ledger.reserve([req, req]);
       expect(a).toEqual({ ok: true, id: expect.any(Number) as number });
-      expect(b).toEqual({ ok: false, count: 2, max: 2, days: 7 });
+      expect(b).toEqual({ ok: false, count: 2, max: 2, days: 7, path: 'contacts.limits' });
       // Another channel, another client, and a request without limits are independent.
       const others = await ledger.reserve([
         { ...req, channel: 'PUSH' },

@@ -22,11 +22,12 @@ export interface ReservationRequest {
   clientId: number;
   channel: string;
   product: string;
-  limits: readonly { max: number; days: number }[];
+  /** The contact limits of the channel; `path` names the rule in the policy file. */
+  limits: readonly { max: number; days: number; path?: string }[];
 }
 
 export type Reservation =
-  { ok: true; id: number | null } | { ok: false; count: number; max: number; days: number };
+  { ok: true; id: number | null } | { ok: false; count: number; max: number; days: number; path: string };
 
 interface HistoryRow {
   client_id: number;
@@ -110,12 +111,12 @@ export class ContactLedger {
 
 /** Contacts (offers and pending reservations) per limit window of one request. */
 const COUNTS = `
-  select l.max, l.days,
+  select l.max, l.days, l.path,
          (select count(*) from offers
            where client_id = $1 and channel = $2 and created_at > now() - make_interval(days => l.days))
        + (select count(*) from contact_reservations
            where client_id = $1 and channel = $2 and created_at > now() - make_interval(mins => $4)) as n
-    from jsonb_to_recordset($3::jsonb) as l(max int, days int)`;
+    from jsonb_to_recordset($3::jsonb) as l(max int, days int, path text)`;
 
 async function reserveOne(tx: Queryable, r: ReservationRequest): Promise<Reservation> {
   const params = [r.clientId, r.channel, JSON.stringify(r.limits), PENDING_MINUTES, r.product];
@@ -128,7 +129,10 @@ async function reserveOne(tx: Queryable, r: ReservationRequest): Promise<Reserva
     params,
   );
   if (inserted.length === 1) return { ok: true, id: inserted[0].id };
-  const counts = await tx.query<{ max: number; days: number; n: number }>(COUNTS, params.slice(0, 4));
-  const full = counts.find((c) => c.n >= c.max) ?? { max: 0, days: 0, n: 0 };
-  return { ok: false, count: full.n, max: full.max, days: full.days };
+  const counts = await tx.query<{ max: number; days: number; path: string | null; n: number }>(
+    COUNTS,
+    params.slice(0, 4),
+  );
+  const full = counts.find((c) => c.n >= c.max) ?? { max: 0, days: 0, path: null, n: 0 };
+  return { ok: false, count: full.n, max: full.max, days: full.days, path: full.path ?? 'contacts.limits' };
 }

@@ -133,8 +133,8 @@ export function contactExclusions(
 }
 
 /** The contact limits that apply to a channel (for reservations). */
-export function limitsOf(policy: Policy, channel: string): { max: number; days: number }[] {
+export function limitsOf(policy: Policy, channel: string): { max: number; days: number; path: string }[] {
   return policy.limits
     .filter((r) => inChannels(r.channels, channel))
-    .map((r) => ({ max: r.max, days: r.days }));
+    .map((r) => ({ max: r.max, days: r.days, path: r.path }));
 }

@@ -97,7 +97,7 @@ export function decidedOffers(inner: OfferService, decider: Decider): OfferServi
               product: i.product,
               channel: i.channel,
               rule: 'CONTACT_LIMIT',
-              reason: `${r.count} contacts on ${i.channel} in ${r.days} days; limit ${r.max}`,
+              reason: `${r.count} contacts on ${i.channel} in ${r.days} days; limit ${r.max} (${r.path})`,
             },
           ];
       });
