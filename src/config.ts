@@ -115,6 +115,13 @@ export const SETTINGS = {
     description:
       'Offer catalog file (products, terms, channels). Empty: the shipped demo `catalog/catalog.json`.',
   },
+  policyFile: {
+    env: 'NEXTOFFER_POLICY_FILE',
+    kind: 'string',
+    default: '',
+    description:
+      'Decisioning policy (eligibility, contact policy, arbitration levers; YAML). Empty: the shipped `policy/policy.yaml`.',
+  },
   llmBaseUrl: {
     env: 'LLM_BASE_URL',
     kind: 'url',

@@ -30,7 +30,8 @@ export type ErrorCode =
   | 'MODEL_NOT_FOUND'
   | 'RUN_NOT_FOUND'
   | 'CLIENT_NOT_FOUND'
-  | 'TRACKING_FAILED';
+  | 'TRACKING_FAILED'
+  | 'POLICY_INVALID';
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
   CONFIG_INVALID: 500,
@@ -64,6 +65,7 @@ const DEFAULT_STATUS: Record<ErrorCode, number> = {
   RUN_NOT_FOUND: 404,
   CLIENT_NOT_FOUND: 404,
   TRACKING_FAILED: 502,
+  POLICY_INVALID: 422,
 };
 
 export class AppError extends Error {

@@ -82,9 +82,15 @@ describe('domain services over HTTP', () => {
       expect(offers).toHaveLength(4);
       expect(offers[0].text).toContain('Демобанк');
       expect(offers[0].findings).toEqual([]);
-      // Client 9 gave no SMS consent: no text, a CONSENT_REQUIRED finding.
-      expect(offers[2].text).toBe('');
-      expect(offers[2].findings).toEqual([expect.objectContaining({ code: 'CONSENT_REQUIRED' })]);
+      // Client 9 gave no SMS consent (and no age): the decision policy excludes the offer, no text.
+      expect(offers[2]).toMatchObject({ eligible: false, product: 'CC', channel: 'SMS' });
+      expect(offers[2].text).toBeUndefined();
+      expect(
+        res
+          .json<{ excluded?: { rule: string }[] }[]>()[2]
+          .excluded?.map((e) => e.rule)
+          .sort(),
+      ).toEqual(['AGE_UNKNOWN', 'CONSENT_MISSING']);
 
       // Cyrillic product codes of the catalog are accepted.
       expect(offers[3]).toMatchObject({ product: 'ПК', channel: 'EMAIL' });
@@ -110,7 +116,10 @@ describe('domain services over HTTP', () => {
       const training = await log.trainingSet();
       // The request-level mark is the latest for every offer of the answer.
       expect(training.map((r) => [r.offerId, r.outcome]).sort()).toEqual(
-        offers.map((o) => [o.offer_id, 'failure']).sort(),
+        offers
+          .filter((o) => o.offer_id !== undefined)
+          .map((o) => [o.offer_id, 'failure'])
+          .sort(),
       );
     } finally {
       await t.close();

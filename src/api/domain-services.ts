@@ -8,6 +8,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
+import { decidedOffers, decidedRecommendations } from '../decision/services.js';
+import { configuredDecider, recommenderFacts } from '../decision/setup.js';
 import { AppError, errorMessage } from '../errors.js';
 import { consentFromFeatures } from '../offers/clients.js';
 import { loadConfiguredCatalog } from '../offers/catalog.js';
@@ -198,11 +200,16 @@ export async function domainServices(
     intervalMs,
     onError: warn,
   });
+  const decider = configuredDecider(config, db);
   await Promise.all([segments.start(), confidence.start(), reco.start()]);
   return {
     ...(await storeServices(db, artifacts)),
-    offers: offerService(config, new OfferLog(db), confidence),
+    offers: decidedOffers(offerService(config, new OfferLog(db), confidence), decider),
     segments: segmentService(segments),
-    recommendations: recommendationService(reco),
+    recommendations: decidedRecommendations(
+      recommendationService(reco),
+      decider,
+      recommenderFacts(() => reco.current()?.model),
+    ),
   };
 }

@@ -48,6 +48,28 @@ export const RECOMMENDED_ITEM_SCHEMA = {
   },
 } as const;
 
+/** What the decision policy excluded and why (`explain: true`; `src/decision`). */
+export const EXCLUDED_SCHEMA = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['product', 'rule', 'reason'],
+    additionalProperties: false,
+    properties: {
+      product: { type: 'string' },
+      channel: { type: 'string' },
+      rule: { type: 'string', description: 'Stable rule code, e.g. AGE_OUT_OF_RANGE, CONTACT_LIMIT' },
+      reason: { type: 'string' },
+    },
+  },
+} as const;
+
+export const EXPLAIN_SCHEMA = {
+  type: 'boolean',
+  default: false,
+  description: 'List the products/channels the decision policy excluded, with the rule and reason',
+} as const;
+
 export const FEATURES_SCHEMA = {
   type: 'object',
   maxProperties: 500,

@@ -11,18 +11,49 @@ export interface RecommendedItem {
   reasons: string[];
 }
 
+/** A product (or product × channel) the decision policy excluded, and why (`src/decision`). */
+export interface ExcludedItem {
+  product: string;
+  channel?: string;
+  /** Stable rule code, e.g. `AGE_OUT_OF_RANGE`, `CONTACT_LIMIT`. */
+  rule: string;
+  reason: string;
+}
+
+/** Request options of the decisioning step. */
+export interface DecisionOptions {
+  /** List the exclusions in the answer (`excluded`). */
+  explain?: boolean;
+}
+
 export interface ServiceRecommendation {
   items: RecommendedItem[];
   /** `model`: the promoted model answered; `fallback`: popularity or rules (unknown client, no model). */
   source: 'model' | 'fallback';
   modelVersion: string | null;
+  /** With `explain`: what the decision policy excluded. */
+  excluded?: ExcludedItem[];
 }
 
 export interface RecommendationService {
   /** Top-`k` products for a known client. */
-  recommend(clientId: string, k: number): Promise<ServiceRecommendation>;
+  recommend(clientId: string, k: number, options?: DecisionOptions): Promise<ServiceRecommendation>;
   /** Cold start: top-`k` products for a client described only by its features. */
-  recommendOnline(features: Record<string, unknown>, k: number): Promise<ServiceRecommendation>;
+  recommendOnline(
+    features: Record<string, unknown>,
+    k: number,
+    options?: DecisionOptions,
+  ): Promise<ServiceRecommendation>;
+  /**
+   * Applies the decision policy to items computed elsewhere (the precomputed recommendations):
+   * drops the ineligible ones and re-ranks the rest. Absent: no policy is applied.
+   */
+  decide?(
+    clientId: string,
+    items: RecommendedItem[],
+    k: number,
+    options?: DecisionOptions,
+  ): Promise<{ items: RecommendedItem[]; excluded?: ExcludedItem[] }>;
 }
 
 export interface SegmentAssignment {
@@ -43,6 +74,8 @@ export interface OfferRequestItem {
   features: Record<string, unknown>;
   product: string;
   channel: string;
+  /** List, in the answer, the channels the policy excludes for this client and product. */
+  explain?: boolean;
 }
 
 /** One element of the `/v1/offers` answer array. */
@@ -61,8 +94,22 @@ export interface OfferAnswer {
   [extra: string]: unknown;
 }
 
+/** An element of the `/v1/offers` answer for an item the decision policy excludes: no text, the reasons. */
+export interface ExcludedOfferAnswer {
+  client_id: number;
+  product: string;
+  channel: string;
+  eligible: false;
+  excluded: ExcludedItem[];
+}
+
+export function isExcludedOffer(a: OfferAnswer | ExcludedOfferAnswer): a is ExcludedOfferAnswer {
+  return a.eligible === false;
+}
+
 export interface OfferService {
-  generate(items: OfferRequestItem[]): Promise<OfferAnswer[]>;
+  /** One answer per item, in order; items the decision policy excludes get an `ExcludedOfferAnswer`. */
+  generate(items: OfferRequestItem[]): Promise<(OfferAnswer | ExcludedOfferAnswer)[]>;
 }
 
 export interface ModelVersionInfo {

@@ -132,6 +132,7 @@ export function buildCatalog(
       conditions: demo.conditions,
       url: `${site}${demo.path}`,
       popularity: demo.popularity,
+      margin: demo.margin,
     };
   });
   const channels: Channel[] = rows.channels.map(([code, description]) => {

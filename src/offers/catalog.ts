@@ -64,6 +64,11 @@ export interface Product {
   url: string;
   /** Default recommendation score (0..1) before any feedback: the calibrated prior of confidence. */
   popularity: number;
+  /**
+   * Value of one sale for arbitration (`src/decision/arbitration.ts`): the expected margin in any
+   * unit the bank chooses, the same for every product (the demo uses thousand rubles). Missing: 1.
+   */
+  margin?: number;
 }
 
 export interface Channel {
@@ -150,6 +155,7 @@ export function checkCatalog(raw: unknown): CatalogFinding[] {
         bad(`${p}.kind`, `must be one of ${PRODUCT_KINDS.join(', ')}`);
       if (typeof pr.credit !== 'boolean') bad(`${p}.credit`, 'must be true or false');
       num(pr.popularity, `${p}.popularity`, 0, 1);
+      if (pr.margin !== undefined) num(pr.margin, `${p}.margin`);
       if (!isObj(pr.terms)) return bad(`${p}.terms`, 'must be an object');
       const t = pr.terms;
       range(t.rate, `${p}.terms.rate`, 100);
@@ -204,6 +210,13 @@ export function checkCatalog(raw: unknown): CatalogFinding[] {
         bad(`${p}.limits.subjectMax`, 'required for e-mail');
     });
   return out;
+}
+
+/** Warnings that do not make a catalog invalid: products without a `margin` (arbitration uses 1). */
+export function catalogWarnings(catalog: Catalog): string[] {
+  return catalog.products
+    .filter((p) => p.margin === undefined)
+    .map((p) => `product ${p.code}: no margin; arbitration values it at 1`);
 }
 
 /** Validates a parsed catalog and returns it typed; throws `CATALOG_INVALID` listing every problem. */

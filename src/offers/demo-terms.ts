@@ -16,6 +16,8 @@ export interface DemoProduct {
   conditions: Condition[];
   path: string;
   popularity: number;
+  /** Expected margin of one sale, thousand rubles (demo values). */
+  margin: number;
 }
 
 export const DEMO_PROVIDER: Provider = {
@@ -49,6 +51,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: LOAN_CONDITIONS,
     path: '/credits/cash',
     popularity: 0.12,
+    margin: 18,
   },
   TOPUP: {
     kind: 'consumer_credit',
@@ -59,6 +62,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: LOAN_CONDITIONS,
     path: '/credits/topup',
     popularity: 0.05,
+    margin: 12,
   },
   REFIN: {
     kind: 'consumer_credit',
@@ -69,6 +73,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: LOAN_CONDITIONS,
     path: '/credits/refinancing',
     popularity: 0.06,
+    margin: 10,
   },
   CC: {
     kind: 'card',
@@ -79,6 +84,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: ['rate', 'amount'],
     path: '/cards/credit',
     popularity: 0.1,
+    margin: 9,
   },
   AUTO: {
     kind: 'consumer_credit',
@@ -89,6 +95,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: LOAN_CONDITIONS,
     path: '/credits/auto',
     popularity: 0.03,
+    margin: 25,
   },
   AUTO_SCR: {
     kind: 'consumer_credit',
@@ -99,6 +106,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: LOAN_CONDITIONS,
     path: '/credits/auto-secured',
     popularity: 0.02,
+    margin: 20,
   },
   MORTG: {
     kind: 'mortgage',
@@ -109,6 +117,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: LOAN_CONDITIONS,
     path: '/mortgage',
     popularity: 0.04,
+    margin: 60,
   },
   MORTG_REFIN: {
     kind: 'mortgage',
@@ -119,6 +128,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: LOAN_CONDITIONS,
     path: '/mortgage/refinancing',
     popularity: 0.02,
+    margin: 35,
   },
   MORTG_SCR: {
     kind: 'consumer_credit',
@@ -129,6 +139,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: LOAN_CONDITIONS,
     path: '/credits/real-estate-secured',
     popularity: 0.01,
+    margin: 30,
   },
   DEPOSIT: {
     kind: 'deposit',
@@ -139,6 +150,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: ['rate', 'amount', 'term'],
     path: '/deposits',
     popularity: 0.08,
+    margin: 4,
   },
   SAVE_ACC: {
     kind: 'deposit',
@@ -149,6 +161,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: ['rate', 'fee'],
     path: '/deposits/savings',
     popularity: 0.07,
+    margin: 2,
   },
   DC: {
     kind: 'card',
@@ -159,6 +172,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: ['fee'],
     path: '/cards/debit',
     popularity: 0.15,
+    margin: 1.5,
   },
   PREMIUM: {
     kind: 'card',
@@ -169,6 +183,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: ['fee'],
     path: '/cards/premium',
     popularity: 0.02,
+    margin: 6,
   },
   INVEST: {
     kind: 'investment',
@@ -179,6 +194,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: ['fee'],
     path: '/invest/brokerage',
     popularity: 0.03,
+    margin: 5,
   },
   ISG: {
     kind: 'insurance',
@@ -189,6 +205,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: ['amount', 'term'],
     path: '/insurance/investment-life',
     popularity: 0.01,
+    margin: 8,
   },
   NSG: {
     kind: 'insurance',
@@ -199,6 +216,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: ['amount', 'term'],
     path: '/insurance/endowment-life',
     popularity: 0.01,
+    margin: 7,
   },
   INS_LIFE: {
     kind: 'insurance',
@@ -209,6 +227,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: [],
     path: '/insurance/life',
     popularity: 0.02,
+    margin: 3,
   },
   INS_PROPERTY: {
     kind: 'insurance',
@@ -220,6 +239,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: [],
     path: '/insurance/property',
     popularity: 0.02,
+    margin: 2.5,
   },
   TRUST: {
     kind: 'investment',
@@ -230,6 +250,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: ['amount'],
     path: '/invest/trust',
     popularity: 0.01,
+    margin: 9,
   },
   OMS: {
     kind: 'investment',
@@ -240,6 +261,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: ['fee'],
     path: '/invest/metals',
     popularity: 0.01,
+    margin: 1.2,
   },
   IZP: {
     kind: 'service',
@@ -250,6 +272,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: [],
     path: '/salary',
     popularity: 0.03,
+    margin: 3,
   },
   CURR_EXC: {
     kind: 'service',
@@ -260,6 +283,7 @@ export const DEMO_PRODUCTS: Record<string, DemoProduct> = {
     conditions: [],
     path: '/currency-exchange',
     popularity: 0.04,
+    margin: 0.8,
   },
 };
 

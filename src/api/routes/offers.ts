@@ -1,10 +1,12 @@
 /**
  * `POST /v1/offers`: the offer contract — an array of `{client_id, features, product, channel}`
- * in, an array of offers (text per channel, confidence, offer id) out, in the same order.
+ * in, an array of offers (text per channel, confidence, offer id) out, in the same order. An item
+ * the decision policy excludes (eligibility, contact policy) gets `{eligible: false, excluded}`
+ * instead of a text; `explain: true` on an item lists the other channels excluded for it.
  */
 import type { FastifyInstance } from 'fastify';
-import type { OfferRequestItem, OfferService } from '../services.js';
-import { ERROR_RESPONSES, FEATURES_SCHEMA } from '../schemas.js';
+import { isExcludedOffer, type OfferAnswer, type OfferRequestItem, type OfferService } from '../services.js';
+import { ERROR_RESPONSES, EXCLUDED_SCHEMA, EXPLAIN_SCHEMA, FEATURES_SCHEMA } from '../schemas.js';
 import { record, recordFailure } from './record.js';
 
 /** Product and channel codes: letters of any script (the catalog has «ПК»), digits, `_.:-`. */
@@ -25,6 +27,21 @@ export const OFFER_ANSWER_SCHEMA = {
     offer_id: { type: 'string' },
     compliance_fallback: { type: 'boolean' },
     model_version: { type: ['string', 'null'] },
+    excluded: EXCLUDED_SCHEMA,
+  },
+} as const;
+
+/** The answer for an item the decision policy excludes: no text is generated, the reasons are given. */
+export const EXCLUDED_OFFER_SCHEMA = {
+  type: 'object',
+  required: ['client_id', 'product', 'channel', 'eligible', 'excluded'],
+  additionalProperties: false,
+  properties: {
+    client_id: { type: 'integer' },
+    product: { type: 'string' },
+    channel: { type: 'string' },
+    eligible: { type: 'boolean', enum: [false] },
+    excluded: EXCLUDED_SCHEMA,
   },
 } as const;
 
@@ -49,10 +66,14 @@ export function offerRoutes(app: FastifyInstance, service: OfferService): void {
               features: FEATURES_SCHEMA,
               product: NAME,
               channel: NAME,
+              explain: EXPLAIN_SCHEMA,
             },
           },
         },
-        response: { 200: { type: 'array', items: OFFER_ANSWER_SCHEMA }, ...ERROR_RESPONSES },
+        response: {
+          200: { type: 'array', items: { anyOf: [EXCLUDED_OFFER_SCHEMA, OFFER_ANSWER_SCHEMA] } },
+          ...ERROR_RESPONSES,
+        },
       },
     },
     async (request, reply) => {
@@ -65,15 +86,16 @@ export function offerRoutes(app: FastifyInstance, service: OfferService): void {
       } catch (e) {
         recordFailure(app, request, reply, clientIds, e);
       }
-      for (const a of answers) {
+      const served = answers.filter((a): a is OfferAnswer => !isExcludedOffer(a));
+      for (const a of served) {
         app.metrics.offerConfidence.observe(a.confidence);
         if (a.compliance_fallback === true) app.metrics.complianceFallbacks.inc();
       }
       record(app, request, reply, {
         clientIds,
-        offerIds: answers.map((a) => a.offer_id),
+        offerIds: served.map((a) => a.offer_id),
         answer: answers,
-        modelVersion: answers.find((a) => typeof a.model_version === 'string')?.model_version ?? null,
+        modelVersion: served.find((a) => typeof a.model_version === 'string')?.model_version ?? null,
       });
       return answers;
     },

@@ -5,9 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../errors.js';
-import type { RecommendationService } from '../services.js';
+import type { DecisionOptions, ExcludedItem, RecommendationService } from '../services.js';
 import {
   ERROR_RESPONSES,
+  EXCLUDED_SCHEMA,
+  EXPLAIN_SCHEMA,
   FEATURES_SCHEMA,
   ID_SCHEMA,
   K_SCHEMA,
@@ -20,6 +22,7 @@ const ANSWER_PROPERTIES = {
   source: { type: 'string', enum: ['precomputed', 'model', 'fallback'] },
   model_version: { type: ['string', 'null'] },
   items: { type: 'array', items: RECOMMENDED_ITEM_SCHEMA },
+  excluded: EXCLUDED_SCHEMA,
 } as const;
 
 const ANSWER_SCHEMA = {
@@ -34,14 +37,23 @@ export interface ClientAnswer {
   source: 'precomputed' | 'model' | 'fallback';
   model_version: string | null;
   items: { product: string; score: number; reasons: string[] }[];
+  excluded?: ExcludedItem[];
 }
 
-async function answerFor(app: FastifyInstance, clientId: string, k: number): Promise<ClientAnswer> {
-  const pre = await app.precomputed.get(clientId, k);
-  if (pre !== null && pre.length > 0)
-    return { client_id: clientId, source: 'precomputed', model_version: null, items: pre };
-  // With the database unreachable (pre === null), the model still answers.
+async function answerFor(
+  app: FastifyInstance,
+  clientId: string,
+  k: number,
+  options: DecisionOptions,
+): Promise<ClientAnswer> {
   const service: RecommendationService | undefined = app.services.recommendations;
+  // With a decision policy, every stored item is read: the eligible ones are re-ranked, top k kept.
+  const pre = await app.precomputed.get(clientId, service?.decide ? Math.max(k, 100) : k);
+  if (pre !== null && pre.length > 0) {
+    const decided = service?.decide ? await service.decide(clientId, pre, k, options) : { items: pre };
+    return { client_id: clientId, source: 'precomputed', model_version: null, ...decided };
+  }
+  // With the database unreachable (pre === null), the model still answers.
   if (!service && pre === null)
     throw new AppError(
       'SERVICE_UNAVAILABLE',
@@ -52,8 +64,14 @@ async function answerFor(app: FastifyInstance, clientId: string, k: number): Pro
       'NOT_FOUND',
       `client ${clientId}: no precomputed recommendations and no model is served`,
     );
-  const r = await service.recommend(clientId, k);
-  return { client_id: clientId, source: r.source, model_version: r.modelVersion, items: r.items };
+  const r = await service.recommend(clientId, k, options);
+  return {
+    client_id: clientId,
+    source: r.source,
+    model_version: r.modelVersion,
+    items: r.items,
+    ...(r.excluded ? { excluded: r.excluded } : {}),
+  };
 }
 
 function sourcesOf(answers: readonly ClientAnswer[]): Record<string, number> {
@@ -77,6 +95,7 @@ export function recommendationRoutes(app: FastifyInstance): void {
             client_id: ID_SCHEMA,
             client_ids: { type: 'array', minItems: 1, maxItems: 1000, items: ID_SCHEMA },
             k: K_SCHEMA,
+            explain: EXPLAIN_SCHEMA,
           },
           oneOf: [{ required: ['client_id'] }, { required: ['client_ids'] }],
         },
@@ -102,11 +121,13 @@ export function recommendationRoutes(app: FastifyInstance): void {
         client_id?: string | number;
         client_ids?: (string | number)[];
         k: number;
+        explain?: boolean;
       };
       const ids = (body.client_ids ?? [body.client_id as string | number]).map(String);
+      const options = { explain: body.explain === true };
       let answers: ClientAnswer[];
       try {
-        answers = await Promise.all(ids.map((id) => answerFor(app, id, body.k)));
+        answers = await Promise.all(ids.map((id) => answerFor(app, id, body.k, options)));
       } catch (e) {
         recordFailure(app, request, reply, ids, e);
       }
@@ -153,6 +174,7 @@ export function recommendationRoutes(app: FastifyInstance): void {
               },
             },
             k: K_SCHEMA,
+            explain: EXPLAIN_SCHEMA,
           },
         },
         response: {
@@ -165,6 +187,7 @@ export function recommendationRoutes(app: FastifyInstance): void {
               source: { type: 'string', enum: ['model', 'fallback'] },
               model_version: { type: ['string', 'null'] },
               items: { type: 'array', items: RECOMMENDED_ITEM_SCHEMA },
+              excluded: EXCLUDED_SCHEMA,
             },
           },
           ...ERROR_RESPONSES,
@@ -173,12 +196,17 @@ export function recommendationRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       app.history.assertAccepting();
-      const body = request.body as { features: Record<string, unknown>; history?: string[][]; k: number };
+      const body = request.body as {
+        features: Record<string, unknown>;
+        history?: string[][];
+        k: number;
+        explain?: boolean;
+      };
       let r;
       try {
         const features =
           body.history === undefined ? body.features : { ...body.features, history: body.history };
-        r = await service.recommendOnline(features, body.k);
+        r = await service.recommendOnline(features, body.k, { explain: body.explain === true });
       } catch (e) {
         recordFailure(app, request, reply, [], e);
       }
@@ -188,6 +216,7 @@ export function recommendationRoutes(app: FastifyInstance): void {
         source: r.source,
         model_version: r.modelVersion,
         items: r.items,
+        ...(r.excluded ? { excluded: r.excluded } : {}),
       };
       record(app, request, reply, {
         clientIds: [],

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { catalogPathFrom, loadCatalog } from '../../offers/catalog.js';
+import { catalogPathFrom, catalogWarnings, loadCatalog } from '../../offers/catalog.js';
 import { importProducts } from '../../offers/catalog-import.js';
 import { print, printJson } from '../context.js';
 
@@ -51,11 +51,14 @@ export function registerCatalog(program: Command): void {
         demo: c.demo,
         products: c.products.length,
         channels: c.channels.length,
+        warnings: catalogWarnings(c),
       };
       if (flags.json) printJson(summary);
-      else
+      else {
         print(
           `${source}: valid, version ${c.version}, ${summary.products} products, ${summary.channels} channels${c.demo ? ' (demo values)' : ''}`,
         );
+        for (const w of summary.warnings) print(`warning: ${w}`);
+      }
     });
 }

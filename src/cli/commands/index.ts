@@ -16,6 +16,7 @@ import { registerCompliance } from './compliance.js';
 import { registerSegment } from './segment.js';
 import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
+import { registerPolicy } from './policy.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -36,4 +37,5 @@ export function registerCommands(program: Command): void {
   registerSegment(program);
   registerServe(program);
   registerUsers(program);
+  registerPolicy(program);
 }
