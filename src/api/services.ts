@@ -16,6 +16,9 @@ export interface ServiceRecommendation {
   /** `model`: the promoted model answered; `fallback`: popularity or rules (unknown client, no model). */
   source: 'model' | 'fallback';
   modelVersion: string | null;
+  /** Champion/challenger arm that answered and the experiment (`name:version` of the challenger). */
+  arm?: 'champion' | 'challenger';
+  experiment?: string | null;
 }
 
 export interface RecommendationService {

@@ -61,7 +61,7 @@ export interface DriftMonitorOptions {
   minValues?: number;
 }
 
-/** The name under which the score distribution is kept in a reference. */
+/** The key of the model's output (offer confidence, top recommendation score) in references and records. */
 export const SCORE_FEATURE = 'score';
 
 export class DriftMonitor {
@@ -80,14 +80,13 @@ export class DriftMonitor {
       this.#rings.set(k, { ref, ring: new Ring(window) });
   }
 
-  /** Records one request's inputs (referenced keys only; an absent key counts as missing) and score. */
-  observe(features: Record<string, unknown>, score?: number): void {
+  /**
+   * Records one answered request: its inputs and the model's score under `score` (`SCORE_FEATURE`).
+   * Only referenced keys are kept; an absent key counts as missing.
+   */
+  observe(record: Record<string, unknown>): void {
     this.#observed++;
-    for (const [k, { ring }] of this.#rings) {
-      if (k === SCORE_FEATURE && !(k in features)) {
-        if (score !== undefined) ring.push(score);
-      } else ring.push(features[k]);
-    }
+    for (const [k, { ring }] of this.#rings) ring.push(record[k]);
   }
 
   report(): DriftReport {

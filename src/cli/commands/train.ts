@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import type { Config } from '../../config.js';
 import type { FitOptions } from '../../reco/fit.js';
 import type { ModelVersion } from '../../store/registry.js';
+import type { ArtifactStore } from '../../store/artifacts.js';
+import type { Database } from '../../store/db.js';
+import { recoDriftReference } from '../../learn/reco-drift.js';
 import { closeDuck, openDuck } from '../../data/duckdb.js';
 import { attachDataset } from '../../data/dataset-view.js';
 import { RECO_MODEL_NAME, recommenderToBytes } from '../../reco/artifact.js';
@@ -55,27 +58,40 @@ export interface TrainedVersion {
   lastMonth: string;
 }
 
+export interface TrainHooks {
+  promote?: boolean;
+  onProgress?: (note: string, done?: number, total?: number) => void;
+  /** Kind of the recorded run (default `train`; `nextoffer retrain` records `retrain`). */
+  runKind?: string;
+  /** An open database and artifact store to use (a server's); default: opened from `config`. */
+  db?: Database;
+  artifacts?: ArtifactStore;
+}
+
 /**
  * Trains the recommender on the data directory's dataset, registers the version (promoted when
- * asked, or when none is promoted yet) with its holdout metrics, and records the run.
+ * asked, or when none is promoted yet) with its holdout metrics and drift reference (`params.drift`),
+ * and records the run.
  */
 export async function trainAndRegister(
   config: Config,
   options: FitOptions,
-  hooks: { promote?: boolean; onProgress?: (note: string, done?: number, total?: number) => void } = {},
+  hooks: TrainHooks = {},
 ): Promise<TrainedVersion> {
   const duck = await openDuck({ threads: config.threads, memoryLimit: config.memoryLimit });
   try {
     const manifest = await attachDataset(duck.conn, config.dataDir, 'santander', 'santander');
-    return await withDatabase(config, async (db) => {
+    const withDb = <T>(fn: (db: Database) => Promise<T>) =>
+      hooks.db ? fn(hooks.db) : withDatabase(config, fn);
+    return await withDb(async (db) => {
       const runs = openRuns(db, config);
-      const store = openArtifactStore(config);
+      const store = hooks.artifacts ?? openArtifactStore(config);
       try {
         const registry = new ModelRegistry(db, store);
         const { value } = await tracked(
           runs,
           {
-            kind: 'train',
+            kind: hooks.runKind ?? 'train',
             name: RECO_MODEL_NAME,
             params: { ...options },
             dataFingerprint: `${manifest.version}:${manifest.sources.map((s) => s.sha256.slice(0, 16)).join('+')}`,
@@ -88,7 +104,12 @@ export async function trainAndRegister(
             const version = await registry.register(RECO_MODEL_NAME, {
               artifact: recommenderToBytes(result.recommender),
               metrics,
-              params: { ...options, lastMonth: result.lastMonth, dataset: manifest.version },
+              params: {
+                ...options,
+                lastMonth: result.lastMonth,
+                dataset: manifest.version,
+                drift: recoDriftReference(result.recommender),
+              },
               runId: run.id,
               promote: hooks.promote,
             });
@@ -100,7 +121,7 @@ export async function trainAndRegister(
         );
         return value;
       } finally {
-        await store.close();
+        if (!hooks.artifacts) await store.close();
       }
     });
   } finally {
