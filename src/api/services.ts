@@ -1,3 +1,5 @@
+import type { LearningService } from '../learn/serving.js';
+
 /**
  * The domain services the REST API calls. Each is optional in `buildApp`: a route is registered
  * only when its service is provided, so the server never answers from a stub. The modules that
@@ -98,6 +100,8 @@ export interface RunService {
 }
 
 export interface Services {
+  /** Champion/challenger comparison, drift and the retrain schedule (`src/learn/serving.ts`). */
+  learning?: LearningService & { stop(): Promise<void> };
   recommendations?: RecommendationService;
   segments?: SegmentService;
   offers?: OfferService;

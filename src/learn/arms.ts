@@ -76,6 +76,11 @@ export class ArmRouter<T> {
     this.#share = checkShare(share);
   }
 
+  /** The champion's holder version (`3`, `artifact:…`), null when none is loaded. */
+  championVersion(): string | null {
+    return this.#sources.champion()?.version ?? null;
+  }
+
   /** The running experiment's challenger label, or null. */
   experiment(): string | null {
     const challenger = this.#sources.challenger();
@@ -94,6 +99,11 @@ export class ArmRouter<T> {
     if (held !== null) {
       return { arm: 'challenger', model: held.model, modelVersion: experiment, experiment };
     }
+    return this.champion(experiment);
+  }
+
+  /** The champion's answer (requests without a client id, e.g. cold start, stay on the champion). */
+  champion(experiment = this.experiment()): ArmChoice<T> {
     const champion = this.#sources.champion();
     return {
       arm: 'champion',
