@@ -195,3 +195,23 @@ export function parseReference(json: unknown, where: string): DriftReference {
   }
   return j as DriftReference;
 }
+
+/** PSI of each referenced feature present in at least one of `records` (highest first). */
+export function driftOfRecords(
+  reference: DriftReference,
+  records: readonly Record<string, unknown>[],
+): { feature: string; psi: number; n: number }[] {
+  const out: { feature: string; psi: number; n: number }[] = [];
+  for (const [feature, ref] of Object.entries(reference.features)) {
+    if (!records.some((r) => feature in r)) continue;
+    out.push({
+      feature,
+      psi: psi(
+        ref,
+        records.map((r) => r[feature]),
+      ),
+      n: records.length,
+    });
+  }
+  return out.sort((a, b) => b.psi - a.psi || (a.feature < b.feature ? -1 : 1));
+}

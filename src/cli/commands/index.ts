@@ -16,6 +16,8 @@ import { registerCompliance } from './compliance.js';
 import { registerSegment } from './segment.js';
 import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
+import { registerRetrain } from './retrain.js';
+import { registerDrift } from './drift.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -36,4 +38,6 @@ export function registerCommands(program: Command): void {
   registerSegment(program);
   registerServe(program);
   registerUsers(program);
+  registerRetrain(program);
+  registerDrift(program);
 }
