@@ -13,13 +13,13 @@ import { attachDataset } from '../data/dataset-view.js';
 import { AppError, errorMessage } from '../errors.js';
 import { loadConfiguredCatalog, type Catalog } from '../offers/catalog.js';
 import { ConfidenceModel } from '../offers/confidence.js';
-import { clientProfile } from '../offers/features.js';
+import { createOfferEngine } from '../offers/engine.js';
 import { trainingExamples } from '../offers/feedback.js';
 import { RECO_MODEL_NAME } from '../reco/artifact.js';
 import { DEFAULT_FIT_OPTIONS, type FitOptions } from '../reco/fit.js';
 import type { ArtifactStore } from '../store/artifacts.js';
 import type { Database } from '../store/db.js';
-import { OfferLog } from '../store/offers.js';
+import { OfferLog, type TrainingRow } from '../store/offers.js';
 import { ModelRegistry } from '../store/registry.js';
 import { Runs } from '../store/runs.js';
 import { trainAndRegister } from '../cli/commands/train.js';
@@ -56,6 +56,28 @@ export function parseWhat(raw: string): RetrainWhat {
   throw new AppError('ARGUMENT_INVALID', `--what ${JSON.stringify(raw)}: must be confidence, reco or all`);
 }
 
+/**
+ * Drift reference records: each training offer's features with the confidence the new model gives
+ * when it serves the same request (its own phrasing choice, as the server would make it) — not the
+ * confidence of the logged phrasing, whose distribution differs as soon as the sampler learns.
+ */
+function referenceRecords(rows: readonly TrainingRow[], catalog: Catalog, model: ConfidenceModel) {
+  const products = new Set(catalog.products.map((p) => p.code));
+  const channels = new Set(catalog.channels.map((c) => c.code));
+  const kept = rows.filter((r) => products.has(r.product) && channels.has(r.channel));
+  const answers = createOfferEngine({ catalog, confidenceModel: model }).generate(
+    kept.map((r) => ({
+      client_id: r.clientId,
+      features: r.features,
+      product: r.product,
+      channel: r.channel,
+      locale: r.locale,
+      consent: true,
+    })),
+  );
+  return kept.map((r, i) => ({ ...r.features, [SCORE_FEATURE]: answers[i].confidence }));
+}
+
 /** Fits the confidence model on all marked outcomes and registers it as a challenger. */
 export async function retrainConfidence(ctx: RetrainContext): Promise<RetrainResult> {
   const registry = new ModelRegistry(ctx.db, ctx.artifacts);
@@ -78,10 +100,7 @@ export async function retrainConfidence(ctx: RetrainContext): Promise<RetrainRes
   try {
     const started = performance.now();
     const model = ConfidenceModel.fit(examples, catalog, { seed });
-    const records = examples.map((e) => ({
-      ...e.features,
-      [SCORE_FEATURE]: model.predict(clientProfile(e.features), e.product, e.channel, e.elements, e.prior),
-    }));
+    const records = referenceRecords(rows, catalog, model);
     const r = model.report;
     const metrics = {
       rows: r.rows,

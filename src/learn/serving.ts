@@ -59,13 +59,17 @@ export class DriftMonitors {
 
   /** Records a champion answer of `name` served by holder version `version`. */
   observe(name: string, version: string, record: Record<string, unknown>): void {
-    if (this.#versions.get(name) !== version) {
-      this.#versions.set(name, version);
-      this.#monitors.set(name, 'loading');
-      void this.#load(name, version);
-    }
+    if (this.#versions.get(name) !== version) void this.prepare(name, version);
     const m = this.#monitors.get(name);
     if (m instanceof DriftMonitor) m.observe(record);
+  }
+
+  /** Loads the reference of the version now being served (answers meanwhile are not observed). */
+  async prepare(name: string, version: string | null): Promise<void> {
+    if (version === null || this.#versions.get(name) === version) return;
+    this.#versions.set(name, version);
+    this.#monitors.set(name, 'loading');
+    await this.#load(name, version);
   }
 
   async #load(name: string, version: string): Promise<void> {
@@ -86,11 +90,6 @@ export class DriftMonitors {
       this.#log('warn', `drift reference of ${name}:${version} not loaded: ${errorMessage(e)}`);
     }
     if (this.#versions.get(name) === version) this.#monitors.set(name, monitor);
-  }
-
-  /** Waits until references being loaded are in (tests). */
-  async ready(): Promise<void> {
-    while ([...this.#monitors.values()].includes('loading')) await new Promise((r) => setTimeout(r, 5));
   }
 
   reports(): DriftReport[] {
@@ -168,10 +167,12 @@ export function wireLearning(
     share,
   );
   const all = [confidenceChampion, confidenceChallenger, recoChampion, recoChallenger];
+  const drift = new DriftMonitors(registry, config, options.log);
   const refresh = async () => {
     await Promise.all(all.map((h) => h.refresh()));
+    await drift.prepare(CONFIDENCE_MODEL, confidence.championVersion());
+    await drift.prepare(RECO_MODEL_NAME, reco.championVersion());
   };
-  const drift = new DriftMonitors(registry, config, options.log);
   const confidenceLevel = config.autoPromoteConfidence ?? DEFAULT_COMPARE_CONFIDENCE;
 
   const runJob = async () => {
@@ -231,6 +232,7 @@ export function wireLearning(
     service,
     start: async () => {
       await Promise.all(all.map((h) => h.start()));
+      await refresh();
       scheduler?.start();
     },
     stop: async () => {
