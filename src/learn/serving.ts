@@ -13,13 +13,14 @@ import type { ArtifactStore } from '../store/artifacts.js';
 import type { Database } from '../store/db.js';
 import { ModelRegistry } from '../store/registry.js';
 import { ModelHolder } from '../api/model-holder.js';
-import { ArmRouter } from './arms.js';
+import { ArmRouter, type HeldModel } from './arms.js';
 import { DriftMonitor, type DriftReport } from './drift-monitor.js';
 import { compareModel, promoteIfWins, type CompareReport } from './promotion.js';
 import { retrain, type RetrainResult } from './retrain.js';
 import { Scheduler } from './scheduler.js';
 import {
   CONFIDENCE_MODEL,
+  NO_CHALLENGER,
   challengerSource,
   confidenceChampionSource,
   driftReferenceOf,
@@ -39,6 +40,11 @@ export interface LearningService {
   /** Reloads champion and challenger versions now. */
   refresh(): Promise<void>;
   readonly scheduler: Scheduler | null;
+}
+
+/** A held challenger, or null when the holder holds "no challenger". */
+function present<T>(held: HeldModel<T | null> | null): HeldModel<T> | null {
+  return held === null || held.model === null ? null : { version: held.version, model: held.model };
 }
 
 export type Log = (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -122,10 +128,11 @@ export function wireLearning(
     intervalMs,
     onError,
   });
-  const confidenceChallenger = new ModelHolder<ConfidenceModel>({
+  const confidenceChallenger = new ModelHolder<ConfidenceModel | null>({
     name: CONFIDENCE_MODEL,
     source: challengerSource(registry),
-    load: (_name, version) => loadConfidenceVersion(registry, artifacts, version),
+    load: (_name, version) =>
+      version === NO_CHALLENGER ? Promise.resolve(null) : loadConfidenceVersion(registry, artifacts, version),
     intervalMs,
     onError,
   });
@@ -139,11 +146,13 @@ export function wireLearning(
     intervalMs,
     onError,
   });
-  const recoChallenger = new ModelHolder<Recommender>({
+  const recoChallenger = new ModelHolder<Recommender | null>({
     name: RECO_MODEL_NAME,
     source: challengerSource(registry),
     load: async (name, version) =>
-      recommenderFromBytes(await registry.load(name, Number(version)), Number(version)),
+      version === NO_CHALLENGER
+        ? null
+        : recommenderFromBytes(await registry.load(name, Number(version)), Number(version)),
     intervalMs,
     onError,
   });
@@ -152,7 +161,7 @@ export function wireLearning(
     CONFIDENCE_MODEL,
     {
       champion: () => confidenceChampion.current(),
-      challenger: () => confidenceChallenger.current(),
+      challenger: () => present(confidenceChallenger.current()),
       label: (v) => versionLabel(CONFIDENCE_MODEL, v),
     },
     share,
@@ -161,7 +170,7 @@ export function wireLearning(
     RECO_MODEL_NAME,
     {
       champion: () => recoChampion.current(),
-      challenger: () => recoChallenger.current(),
+      challenger: () => present(recoChallenger.current()),
       label: (v) => `${RECO_MODEL_NAME}:${v}`,
     },
     share,
@@ -201,10 +210,14 @@ export function wireLearning(
     await refresh();
     return { promoted, retrained };
   };
-  const scheduler =
-    config.retrainCron.trim() === ''
-      ? null
-      : new Scheduler({ cron: config.retrainCron, job: runJob, log: options.log, name: 'retrain' });
+  let scheduler: Scheduler | null = null;
+  if (config.retrainCron.trim() !== '') {
+    try {
+      scheduler = new Scheduler({ cron: config.retrainCron, job: runJob, log: options.log, name: 'retrain' });
+    } catch (e) {
+      throw new AppError('CONFIG_INVALID', `NEXTOFFER_RETRAIN_CRON: ${errorMessage(e)}`, { cause: e });
+    }
+  }
 
   const service: LearningService = {
     compare: (name, o) => {

@@ -1,7 +1,7 @@
 /**
  * Champion and challenger versions in the model registry. The champion is the promoted version; the
- * challenger is the newest version registered after it that was never promoted (a version rolled
- * back from is not a challenger again). The offer-confidence model lives in the registry as
+ * challenger is the newest version registered after every version ever promoted (so neither a
+ * version rolled back from nor an older untested one becomes a challenger after a rollback). The offer-confidence model lives in the registry as
  * `offers-confidence`; before its first registered version is promoted, the champion is the file
  * `offers/confidence.json` written by `nextoffer offers train` (version `artifact:<sha256 prefix>`),
  * or no model at all (the catalog prior).
@@ -11,7 +11,7 @@ import { AppError, errorMessage } from '../errors.js';
 import { ConfidenceModel } from '../offers/confidence.js';
 import { CONFIDENCE_ARTIFACT } from '../offers/feedback.js';
 import type { ArtifactStore } from '../store/artifacts.js';
-import { promotionStack, type ModelRegistry, type ModelVersion } from '../store/registry.js';
+import type { ModelRegistry, ModelVersion } from '../store/registry.js';
 import { parseReference, type DriftReference } from './drift.js';
 
 export const CONFIDENCE_MODEL = 'offers-confidence';
@@ -22,24 +22,26 @@ export interface VersionSource {
   promoted(name: string): Promise<{ version: string } | null>;
 }
 
-/** The challenger version of a model, or null when none is registered. */
+/**
+ * The challenger of a model: the newest version registered after every version ever promoted, or
+ * null. After a rollback there is none until a new version is registered.
+ */
 export async function challengerOf(registry: ModelRegistry, name: string): Promise<ModelVersion | null> {
   const history = await registry.history(name);
-  const everPromoted = new Set(history.map((h) => h.version));
-  const stack = promotionStack(history);
-  const live = stack.length === 0 ? 0 : stack[stack.length - 1];
-  const [newest] = (await registry.list(name)).filter(
-    (v) => v.version > live && !everPromoted.has(v.version),
-  );
-  return newest ?? null;
+  const newestPromoted = history.reduce((m, h) => Math.max(m, h.version), 0);
+  const [newest] = await registry.list(name);
+  return newest !== undefined && newest.version > newestPromoted ? newest : null;
 }
 
-/** The challenger as a `ModelHolder` source. */
+/** Holder version meaning "no challenger" (its load gives null), so a holder drops a stale one. */
+export const NO_CHALLENGER = '0';
+
+/** The challenger as a `ModelHolder` source (`NO_CHALLENGER` when there is none). */
 export function challengerSource(registry: ModelRegistry): VersionSource {
   return {
     promoted: async (name) => {
       const v = await challengerOf(registry, name);
-      return v === null ? null : { version: String(v.version) };
+      return { version: v === null ? NO_CHALLENGER : String(v.version) };
     },
   };
 }
