@@ -127,5 +127,14 @@ describe('drift of served traffic', () => {
     expect(byFeature.cnt_tr_buy_3m).toBeGreaterThan(0.5);
     expect(byFeature.gender).toBeLessThan(0.05);
     expect(await alertLine()).toBe('nextoffer_drift_alert{model="offers-confidence"} 1');
+    // Analysts and admins read drift; the api role does not.
+    const forbidden = await t.app.inject({ method: 'GET', url: '/v1/drift', headers: AS.api });
+    expect(forbidden.statusCode).toBe(403);
+  });
+
+  it('refuses a bad retrain schedule at start, naming the setting', async () => {
+    await expect(domainServices(db, artifacts, { ...config, retrainCron: '61 * * * *' })).rejects.toThrow(
+      /NEXTOFFER_RETRAIN_CRON: cron "61 \* \* \* \*": minute "61": 61 is outside 0-59/,
+    );
   });
 });
