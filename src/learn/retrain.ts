@@ -22,7 +22,7 @@ import type { Database } from '../store/db.js';
 import { OfferLog, type TrainingRow } from '../store/offers.js';
 import { ModelRegistry } from '../store/registry.js';
 import { Runs } from '../store/runs.js';
-import { trainAndRegister } from '../cli/commands/train.js';
+import { trainReco } from './reco-train-job.js';
 import { buildReference } from './drift.js';
 import { SCORE_FEATURE } from './drift-monitor.js';
 import { CONFIDENCE_MODEL } from './versions.js';
@@ -142,6 +142,7 @@ export async function retrainReco(ctx: RetrainContext): Promise<RetrainResult> {
   const registry = new ModelRegistry(ctx.db, ctx.artifacts);
   const duck = await openDuck({ threads: ctx.config.threads, memoryLimit: ctx.config.memoryLimit });
   let lastIngested: string;
+  let dataFingerprint: string;
   try {
     const manifest = await attachDataset(duck.conn, ctx.config.dataDir, 'santander', 'santander');
     lastIngested =
@@ -149,6 +150,7 @@ export async function retrainReco(ctx: RetrainContext): Promise<RetrainResult> {
         .map((m) => monthOf(m.month))
         .sort()
         .pop() ?? '';
+    dataFingerprint = `${manifest.version}:${manifest.sources.map((s) => s.sha256.slice(0, 16)).join('+')}`;
   } finally {
     closeDuck(duck);
   }
@@ -165,20 +167,50 @@ export async function retrainReco(ctx: RetrainContext): Promise<RetrainResult> {
       reason: `no month newer than ${trainedThrough} in the dataset (last ${lastIngested})`,
     };
   const first = (await registry.promoted(RECO_MODEL_NAME)) === null;
-  const trained = await trainAndRegister(ctx.config, ctx.recoOptions ?? DEFAULT_FIT_OPTIONS, {
-    promote: first ? undefined : false,
-    runKind: 'retrain',
-    db: ctx.db,
-    artifacts: ctx.artifacts,
-    onProgress: ctx.onProgress,
+  const options = ctx.recoOptions ?? DEFAULT_FIT_OPTIONS;
+  const runs = ctx.runs ?? new Runs(ctx.db);
+  const run = await runs.start({
+    kind: 'retrain',
+    name: RECO_MODEL_NAME,
+    params: { ...options },
+    dataFingerprint,
   });
-  return {
-    model: RECO_MODEL_NAME,
-    status: 'registered',
-    version: trained.version.version,
-    runId: trained.version.runId,
-    metrics: trained.version.metrics,
-  };
+  try {
+    ctx.onProgress?.(`training the recommender through ${lastIngested}`);
+    const trained = await trainReco({
+      dataDir: ctx.config.dataDir,
+      threads: ctx.config.threads,
+      memoryLimit: ctx.config.memoryLimit,
+      options,
+    });
+    const version = await registry.register(RECO_MODEL_NAME, {
+      artifact: trained.bytes,
+      metrics: trained.metrics,
+      params: {
+        ...options,
+        lastMonth: trained.lastMonth,
+        dataset: trained.datasetVersion,
+        drift: trained.drift,
+      },
+      runId: run.id,
+      promote: first ? undefined : false,
+    });
+    await runs.finish(run.id, {
+      metrics: trained.metrics,
+      timings: trained.timings,
+      artifacts: [version.artifactKey],
+    });
+    return {
+      model: RECO_MODEL_NAME,
+      status: 'registered',
+      version: version.version,
+      runId: run.id,
+      metrics: trained.metrics,
+    };
+  } catch (e) {
+    await runs.fail(run.id, e).catch(() => undefined);
+    throw e;
+  }
 }
 
 /** Retrains what is asked; one model's failure does not stop the other (its error is rethrown after). */

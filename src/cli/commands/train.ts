@@ -2,8 +2,6 @@ import type { Command } from 'commander';
 import type { Config } from '../../config.js';
 import type { FitOptions } from '../../reco/fit.js';
 import type { ModelVersion } from '../../store/registry.js';
-import type { ArtifactStore } from '../../store/artifacts.js';
-import type { Database } from '../../store/db.js';
 import { recoDriftReference } from '../../learn/reco-drift.js';
 import { closeDuck, openDuck } from '../../data/duckdb.js';
 import { attachDataset } from '../../data/dataset-view.js';
@@ -58,40 +56,28 @@ export interface TrainedVersion {
   lastMonth: string;
 }
 
-export interface TrainHooks {
-  promote?: boolean;
-  onProgress?: (note: string, done?: number, total?: number) => void;
-  /** Kind of the recorded run (default `train`; `nextoffer retrain` records `retrain`). */
-  runKind?: string;
-  /** An open database and artifact store to use (a server's); default: opened from `config`. */
-  db?: Database;
-  artifacts?: ArtifactStore;
-}
-
 /**
  * Trains the recommender on the data directory's dataset, registers the version (promoted when
- * asked, or when none is promoted yet) with its holdout metrics and drift reference (`params.drift`),
- * and records the run.
+ * asked, or when none is promoted yet) with its holdout metrics and drift reference
+ * (`params.drift`), and records the run.
  */
 export async function trainAndRegister(
   config: Config,
   options: FitOptions,
-  hooks: TrainHooks = {},
+  hooks: { promote?: boolean; onProgress?: (note: string, done?: number, total?: number) => void } = {},
 ): Promise<TrainedVersion> {
   const duck = await openDuck({ threads: config.threads, memoryLimit: config.memoryLimit });
   try {
     const manifest = await attachDataset(duck.conn, config.dataDir, 'santander', 'santander');
-    const withDb = <T>(fn: (db: Database) => Promise<T>) =>
-      hooks.db ? fn(hooks.db) : withDatabase(config, fn);
-    return await withDb(async (db) => {
+    return await withDatabase(config, async (db) => {
       const runs = openRuns(db, config);
-      const store = hooks.artifacts ?? openArtifactStore(config);
+      const store = openArtifactStore(config);
       try {
         const registry = new ModelRegistry(db, store);
         const { value } = await tracked(
           runs,
           {
-            kind: hooks.runKind ?? 'train',
+            kind: 'train',
             name: RECO_MODEL_NAME,
             params: { ...options },
             dataFingerprint: `${manifest.version}:${manifest.sources.map((s) => s.sha256.slice(0, 16)).join('+')}`,
@@ -121,7 +107,7 @@ export async function trainAndRegister(
         );
         return value;
       } finally {
-        if (!hooks.artifacts) await store.close();
+        await store.close();
       }
     });
   } finally {
