@@ -159,6 +159,18 @@ describe('learning loop', () => {
     expect(report.comparison).toMatchObject({ test: 'z', verdict: 'challenger-wins' });
     expect(report.comparison.difference).toBeGreaterThan(0.05);
     expect(report.comparison.p_value).toBeLessThan(0.01);
+    const unknown = await t.app.inject({
+      method: 'GET',
+      url: '/v1/models/segments/compare',
+      headers: AS.analyst,
+    });
+    expect(unknown.statusCode).toBe(404);
+    const noVersion = await t.app.inject({
+      method: 'GET',
+      url: '/v1/models/offers-confidence/compare?challenger=99',
+      headers: AS.analyst,
+    });
+    expect(noVersion.json<{ error: { code: string } }>().error.code).toBe('MODEL_NOT_FOUND');
 
     // 4. The scheduled job promotes the winner and registers the next challenger.
     const job2 = await learning.runJob();
