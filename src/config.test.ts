@@ -19,6 +19,11 @@ function sample(kind: string): { raw: string; parsed: unknown } {
       return { raw: '3GB', parsed: '3GB' };
     case 'path':
       return { raw: '/srv/nextoffer-test', parsed: '/srv/nextoffer-test' };
+    case 'number':
+      return { raw: '1.5', parsed: 1.5 };
+    case 'fraction':
+    case 'fraction?':
+      return { raw: '0.25', parsed: 0.25 };
     default:
       return { raw: 'value-under-test', parsed: 'value-under-test' };
   }
@@ -48,6 +53,12 @@ describe('config', () => {
     expect(() => loadConfig({ DATABASE_URL: 'not a url' })).toThrow(AppError);
     expect(() => loadConfig({ S3_FORCE_PATH_STYLE: 'maybe' })).toThrow(/S3_FORCE_PATH_STYLE/);
     expect(() => loadConfig({ NEXTOFFER_MEMORY_LIMIT: 'lots' })).toThrow(/NEXTOFFER_MEMORY_LIMIT/);
+    expect(() => loadConfig({ NEXTOFFER_CHALLENGER_SHARE: '1.5' })).toThrow(
+      /NEXTOFFER_CHALLENGER_SHARE="1.5": must be between 0 and 1/,
+    );
+    expect(() => loadConfig({ NEXTOFFER_DRIFT_ALERT_PSI: '-1' })).toThrow(/must be a non-negative number/);
+    expect(loadConfig({}).autoPromoteConfidence).toBeNull();
+    expect(loadConfig({ NEXTOFFER_AUTO_PROMOTE_CONFIDENCE: '0.99' }).autoPromoteConfidence).toBe(0.99);
   });
 
   it('masks secrets when described', () => {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { AppError } from './errors.js';
 
-type Kind = 'string' | 'path' | 'int' | 'bool' | 'url' | 'size';
+type Kind = 'string' | 'path' | 'int' | 'bool' | 'url' | 'size' | 'number' | 'fraction' | 'fraction?';
 
 interface Setting<K extends Kind = Kind> {
   env: string;
@@ -193,6 +193,46 @@ export const SETTINGS = {
     default: '104857600',
     description: 'Largest accepted upload (`POST /v1/recommendations/load`).',
   },
+  retrainCron: {
+    env: 'NEXTOFFER_RETRAIN_CRON',
+    kind: 'string',
+    default: '',
+    description:
+      'When the server retrains (5-field cron, UTC, e.g. `0 3 * * *`): the confidence model on marked outcomes, the recommender on new months; each new version is a challenger. Empty: off.',
+  },
+  challengerShare: {
+    env: 'NEXTOFFER_CHALLENGER_SHARE',
+    kind: 'fraction',
+    default: '0.1',
+    description:
+      'Share of clients (0–1, stable by client id) answered by a registered challenger version instead of the promoted champion.',
+  },
+  autoPromoteConfidence: {
+    env: 'NEXTOFFER_AUTO_PROMOTE_CONFIDENCE',
+    kind: 'fraction?',
+    default: '',
+    description:
+      'Confidence (e.g. `0.95`) at which the scheduled job promotes a challenger that converts significantly better. Empty: promotion is manual only.',
+  },
+  promoteMinOutcomes: {
+    env: 'NEXTOFFER_PROMOTE_MIN_OUTCOMES',
+    kind: 'int',
+    default: '200',
+    description: 'Outcomes needed in each arm before a challenger can be promoted automatically.',
+  },
+  driftAlertPsi: {
+    env: 'NEXTOFFER_DRIFT_ALERT_PSI',
+    kind: 'number',
+    default: '0.2',
+    description:
+      'Population stability index at or above which `nextoffer_drift_alert` is raised for a model.',
+  },
+  driftWindow: {
+    env: 'NEXTOFFER_DRIFT_WINDOW',
+    kind: 'int',
+    default: '5000',
+    description: 'Recent requests per model kept (in memory) to compute drift against the training data.',
+  },
   logLevel: {
     env: 'NEXTOFFER_LOG_LEVEL',
     kind: 'string',
@@ -202,10 +242,16 @@ export const SETTINGS = {
 } as const satisfies Record<string, Setting>;
 
 type Settings = typeof SETTINGS;
-type ValueOf<K extends Kind> = K extends 'int' ? number : K extends 'bool' ? boolean : string;
+type ValueOf<K extends Kind> = K extends 'int' | 'number' | 'fraction'
+  ? number
+  : K extends 'fraction?'
+    ? number | null
+    : K extends 'bool'
+      ? boolean
+      : string;
 export type Config = { [P in keyof Settings]: ValueOf<Settings[P]['kind']> };
 
-function parseValue(setting: Setting, raw: string, baseDir: string): string | number | boolean {
+function parseValue(setting: Setting, raw: string, baseDir: string): string | number | boolean | null {
   const fail = (rule: string): never => {
     throw new AppError('CONFIG_INVALID', `${setting.env}=${JSON.stringify(raw)}: ${rule}`);
   };
@@ -233,6 +279,15 @@ function parseValue(setting: Setting, raw: string, baseDir: string): string | nu
         fail('must be a URL');
       }
       return raw;
+    case 'number':
+    case 'fraction':
+    case 'fraction?': {
+      if (setting.kind === 'fraction?' && raw.trim() === '') return null;
+      if (!/^\d+(\.\d+)?$/.test(raw.trim())) fail('must be a non-negative number');
+      const x = Number(raw.trim());
+      if (setting.kind !== 'number' && x > 1) fail('must be between 0 and 1');
+      return x;
+    }
     case 'size':
       if (raw !== '' && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(raw.trim()))
         fail('must be a size such as 512MB or 8GB');
@@ -242,7 +297,7 @@ function parseValue(setting: Setting, raw: string, baseDir: string): string | nu
 
 /** Reads every setting from `env` (default: `process.env`); relative paths resolve against `baseDir`. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, baseDir = process.cwd()): Config {
-  const out: Record<string, string | number | boolean> = {};
+  const out: Record<string, string | number | boolean | null> = {};
   for (const [key, setting] of Object.entries(SETTINGS) as [string, Setting][]) {
     const raw = env[setting.env];
     out[key] = parseValue(setting, raw === undefined ? setting.default : raw, baseDir);
@@ -256,8 +311,8 @@ export function usesS3(config: Config): boolean {
 }
 
 /** Configuration for printing: secrets masked. */
-export function describeConfig(config: Config): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
+export function describeConfig(config: Config): Record<string, string | number | boolean | null> {
+  const out: Record<string, string | number | boolean | null> = {};
   for (const [key, setting] of Object.entries(SETTINGS) as [keyof Config, Setting][]) {
     const v = config[key];
     out[setting.env] = setting.secret && v !== '' ? '***' : v;

@@ -1,3 +1,5 @@
+import type { LearningService } from '../learn/serving.js';
+
 /**
  * The domain services the REST API calls. Each is optional in `buildApp`: a route is registered
  * only when its service is provided, so the server never answers from a stub. The modules that
@@ -33,6 +35,9 @@ export interface ServiceRecommendation {
   modelVersion: string | null;
   /** With `explain`: what the decision policy excluded. */
   excluded?: ExcludedItem[];
+  /** Champion/challenger arm that answered and the experiment (`name:version` of the challenger). */
+  arm?: 'champion' | 'challenger';
+  experiment?: string | null;
 }
 
 export interface RecommendationService {
@@ -142,6 +147,8 @@ export interface RunService {
 }
 
 export interface Services {
+  /** Champion/challenger comparison, drift and the retrain schedule (`src/learn/serving.ts`). */
+  learning?: LearningService & { stop(): Promise<void> };
   recommendations?: RecommendationService;
   segments?: SegmentService;
   offers?: OfferService;

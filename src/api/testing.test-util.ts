@@ -72,7 +72,7 @@ export async function createTestApp(
 
 /* eslint-disable @typescript-eslint/require-await -- the fakes implement async interfaces without awaiting anything */
 /** Deterministic fakes of every service, answering like the real modules would. */
-export function fakeServices(): Required<Services> {
+export function fakeServices(): Required<Omit<Services, 'learning'>> {
   const products = ['ind_recibo_ult1', 'ind_nom_pens_ult1', 'ind_cco_fin_ult1', 'ind_tjcr_fin_ult1'];
   const models = [
     { name: 'reco', version: 'v1', promoted: false, created_at: '2026-01-01T00:00:00.000Z' },

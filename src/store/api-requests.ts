@@ -20,6 +20,10 @@ export interface HistoryRecord {
   modelVersion: string | null;
   /** Answers by source, e.g. `{ precomputed: 3, model: 1 }`. */
   sources: Record<string, number>;
+  /** Champion/challenger arm of the answer (`mixed` for a batch over both; migration 006). */
+  arm?: 'champion' | 'challenger' | 'mixed' | null;
+  /** `name:version` of the challenger under test. */
+  experiment?: string | null;
 }
 
 const CHUNK_ROWS = 500;
@@ -49,12 +53,12 @@ export async function insertHistory(db: Queryable, records: readonly HistoryReco
     if (parts.length === 0) return;
     const result = await db.query<{ id: string }>(
       `insert into api_requests (id, route, user_name, client_ids, offer_ids, request, answer, status,
-                                 started_at, duration_ms, model_version, sources)
+                                 started_at, duration_ms, model_version, sources, arm, experiment)
        select id, route, user_name, client_ids, offer_ids, request, answer, status,
-              started_at, duration_ms, model_version, sources
+              started_at, duration_ms, model_version, sources, arm, experiment
          from json_to_recordset($1::json) as t(id uuid, route text, user_name text, client_ids text[],
               offer_ids text[], request json, answer json, status int, started_at timestamptz,
-              duration_ms float8, model_version text, sources jsonb)
+              duration_ms float8, model_version text, sources jsonb, arm text, experiment text)
        on conflict (id) do nothing
        returning id`,
       [`[${parts.join(',')}]`],
@@ -78,6 +82,8 @@ export async function insertHistory(db: Queryable, records: readonly HistoryReco
       duration_ms: r.durationMs,
       model_version: r.modelVersion,
       sources: r.sources,
+      arm: r.arm ?? null,
+      experiment: r.experiment ?? null,
     });
     if (parts.length >= CHUNK_ROWS || (parts.length > 0 && bytes + json.length > CHUNK_BYTES)) await write();
     parts.push(json);

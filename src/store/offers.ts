@@ -21,9 +21,17 @@ export interface OfferToSave {
   elements: readonly string[];
   features: Record<string, unknown>;
   confidence: number;
+  /** Champion/challenger arm that answered (null outside an experiment; migration 006). */
+  arm?: 'champion' | 'challenger' | null;
+  /** `name:version` of the model that answered. */
+  model_version?: string | null;
+  /** `name:version` of the challenger under test when the offer was made. */
+  experiment?: string | null;
 }
 
-export interface SavedOffer extends Required<Omit<OfferToSave, 'title' | 'subject'>> {
+export interface SavedOffer extends Required<
+  Omit<OfferToSave, 'title' | 'subject' | 'arm' | 'model_version' | 'experiment'>
+> {
   offerId: string;
   requestId: string | null;
   title: string | null;
@@ -94,12 +102,14 @@ export class OfferLog {
     const ids = offers.map(() => randomUUID());
     await this.#db.query(
       `insert into offers (offer_id, request_id, client_id, product, channel, locale, text, title, subject,
-                           elements, features, confidence)
+                           elements, features, confidence, arm, model_version, experiment)
        select x.offer_id, $1, x.client_id, x.product, x.channel, coalesce(x.locale, 'ru'), x.text, x.title,
-              x.subject, coalesce(x.elements, '[]'::jsonb), coalesce(x.features, '{}'::jsonb), x.confidence
+              x.subject, coalesce(x.elements, '[]'::jsonb), coalesce(x.features, '{}'::jsonb), x.confidence,
+              x.arm, x.model_version, x.experiment
          from jsonb_to_recordset($2::jsonb)
               as x(offer_id uuid, client_id bigint, product text, channel text, locale text, text text,
-                   title text, subject text, elements jsonb, features jsonb, confidence double precision)`,
+                   title text, subject text, elements jsonb, features jsonb, confidence double precision,
+                   arm text, model_version text, experiment text)`,
       [requestId ?? null, JSON.stringify(offers.map((o, k) => ({ ...o, offer_id: ids[k] })))],
     );
     return ids;

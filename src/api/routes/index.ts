@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { feedbackRoutes } from './feedback.js';
 import { healthRoutes } from './health.js';
 import { historyRoutes } from './history.js';
+import { learningRoutes } from './learning.js';
 import { modelRoutes } from './models.js';
 import { offerRoutes } from './offers.js';
 import { recommendationLoadRoutes } from './recommendations-load.js';
@@ -25,4 +26,5 @@ export function registerRoutes(app: FastifyInstance): void {
   if (s.offers) offerRoutes(app, s.offers);
   if (s.models) modelRoutes(app, s.models);
   if (s.runs) runRoutes(app, s.runs);
+  if (s.learning) learningRoutes(app, s.learning);
 }

@@ -15,7 +15,7 @@ import {
   K_SCHEMA,
   RECOMMENDED_ITEM_SCHEMA,
 } from '../schemas.js';
-import { record, recordFailure } from './record.js';
+import { record, recordFailure, type Recorded } from './record.js';
 
 const ANSWER_PROPERTIES = {
   client_id: { type: 'string' },
@@ -65,13 +65,27 @@ async function answerFor(
       `client ${clientId}: no precomputed recommendations and no model is served`,
     );
   const r = await service.recommend(clientId, k, options);
-  return {
+  const answer: ClientAnswer = {
     client_id: clientId,
     source: r.source,
     model_version: r.modelVersion,
     items: r.items,
     ...(r.excluded ? { excluded: r.excluded } : {}),
   };
+  if (r.arm !== undefined) ARMS.set(answer, { arm: r.arm, experiment: r.experiment ?? null });
+  return answer;
+}
+
+/** Champion/challenger arm of model answers (kept beside the answer, which the schema fixes). */
+const ARMS = new WeakMap<ClientAnswer, { arm: 'champion' | 'challenger'; experiment: string | null }>();
+
+/** The arm of a batch (`mixed` when both answered) and its experiment, for the request history. */
+function armsOf(answers: readonly ClientAnswer[]): Pick<Recorded, 'arm' | 'experiment'> {
+  const arms = answers.flatMap((a) => ARMS.get(a) ?? []);
+  const experiment = arms.find((a) => a.experiment !== null)?.experiment ?? null;
+  if (experiment === null) return {};
+  const kinds = new Set(arms.map((a) => a.arm));
+  return { arm: kinds.size > 1 ? 'mixed' : [...kinds][0], experiment };
 }
 
 function sourcesOf(answers: readonly ClientAnswer[]): Record<string, number> {
@@ -142,6 +156,7 @@ export function recommendationRoutes(app: FastifyInstance): void {
         answer: result,
         modelVersion: answers.find((a) => a.model_version !== null)?.model_version ?? null,
         sources,
+        ...armsOf(answers),
       });
       return result;
     },

@@ -25,6 +25,9 @@ export interface Recorded {
   status?: number;
   modelVersion?: string | null;
   sources?: Record<string, number>;
+  /** Champion/challenger arm and experiment of the answer (see `src/learn/arms.ts`). */
+  arm?: 'champion' | 'challenger' | 'mixed' | null;
+  experiment?: string | null;
 }
 
 export function record(
@@ -47,6 +50,8 @@ export function record(
     durationMs,
     modelVersion: r.modelVersion ?? null,
     sources: r.sources ?? {},
+    arm: r.arm ?? null,
+    experiment: r.experiment ?? null,
   });
 }
 

@@ -17,6 +17,8 @@ import { registerSegment } from './segment.js';
 import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
 import { registerPolicy } from './policy.js';
+import { registerRetrain } from './retrain.js';
+import { registerDrift } from './drift.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -38,4 +40,6 @@ export function registerCommands(program: Command): void {
   registerServe(program);
   registerUsers(program);
   registerPolicy(program);
+  registerRetrain(program);
+  registerDrift(program);
 }

@@ -9,6 +9,8 @@ import { loadConfidenceModel, saveConfidenceModel, trainFromLog } from '../../of
 import type { CalibrationReport } from '../../offers/confidence.js';
 import { openArtifactStore } from '../../store/artifacts.js';
 import { OfferLog } from '../../store/offers.js';
+import { ModelRegistry } from '../../store/registry.js';
+import { CONFIDENCE_MODEL, loadConfidenceVersion } from '../../learn/versions.js';
 import { createProgress } from '../progress.js';
 import { configWith, intFlag, print, printJson, withDatabase, type CommonFlags } from '../context.js';
 import { catalogPath } from './catalog.js';
@@ -37,11 +39,17 @@ function codes(flag: string | undefined, all: string[], what: string): string[] 
   return list;
 }
 
+/** The promoted `offers-confidence` version when there is one, else the `offers train` file. */
 async function optionalModel(config: Config, use: boolean) {
   if (!use) return undefined;
   const store = openArtifactStore(config);
   try {
-    return await loadConfidenceModel(store);
+    const promoted = await withDatabase(config, async (db) => {
+      const registry = new ModelRegistry(db, store);
+      const v = await registry.promoted(CONFIDENCE_MODEL);
+      return v === null ? null : loadConfidenceVersion(registry, store, String(v.version));
+    });
+    return promoted ?? (await loadConfidenceModel(store));
   } finally {
     await store.close();
   }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Config } from '../../config.js';
 import type { FitOptions } from '../../reco/fit.js';
 import type { ModelVersion } from '../../store/registry.js';
+import { recoDriftReference } from '../../learn/reco-drift.js';
 import { closeDuck, openDuck } from '../../data/duckdb.js';
 import { attachDataset } from '../../data/dataset-view.js';
 import { RECO_MODEL_NAME, recommenderToBytes } from '../../reco/artifact.js';
@@ -57,7 +58,8 @@ export interface TrainedVersion {
 
 /**
  * Trains the recommender on the data directory's dataset, registers the version (promoted when
- * asked, or when none is promoted yet) with its holdout metrics, and records the run.
+ * asked, or when none is promoted yet) with its holdout metrics and drift reference
+ * (`params.drift`), and records the run.
  */
 export async function trainAndRegister(
   config: Config,
@@ -88,7 +90,12 @@ export async function trainAndRegister(
             const version = await registry.register(RECO_MODEL_NAME, {
               artifact: recommenderToBytes(result.recommender),
               metrics,
-              params: { ...options, lastMonth: result.lastMonth, dataset: manifest.version },
+              params: {
+                ...options,
+                lastMonth: result.lastMonth,
+                dataset: manifest.version,
+                drift: recoDriftReference(result.recommender),
+              },
               runId: run.id,
               promote: hooks.promote,
             });

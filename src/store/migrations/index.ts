@@ -7,6 +7,7 @@ import { migration002 } from './002_registry.js';
 import { migration003 } from './003_offers.js';
 import { migration004 } from './004_api.js';
 import { migration005 } from './005_contacts.js';
+import { migration006 } from './006_learning.js';
 
 export interface Migration {
   /** Positive integer, strictly increasing along `MIGRATIONS`. */
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];
