@@ -16,6 +16,8 @@ import { registerCompliance } from './compliance.js';
 import { registerSegment } from './segment.js';
 import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
+import { registerScore } from './score.js';
+import { registerWorker } from './worker.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -36,4 +38,6 @@ export function registerCommands(program: Command): void {
   registerSegment(program);
   registerServe(program);
   registerUsers(program);
+  registerScore(program);
+  registerWorker(program);
 }
