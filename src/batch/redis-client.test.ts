@@ -72,10 +72,10 @@ describe.runIf(hasRedisServer())('RespClient on redis-server', () => {
     let calls = 0;
     const worker = new Worker(
       'smoke',
-      async (job) => {
+      (job) => {
         calls++;
-        if (job.attemptsMade === 0) throw new Error('first attempt fails');
-        return (job.data as { n: number }).n * 2;
+        if (job.attemptsMade === 0) return Promise.reject(new Error('first attempt fails'));
+        return Promise.resolve((job.data as { n: number }).n * 2);
       },
       { connection: workerConn },
     );

@@ -137,7 +137,7 @@ export class RespClient {
       socket.once('error', onFail);
       socket.once(t.tls ? 'secureConnect' : 'connect', () => {
         socket.off('error', onFail);
-        socket.on('error', (e) => this.onerror(e));
+        socket.on('error', (e: Error) => this.onerror(e));
         this.#handshake()
           .then(() => {
             this.connected = true;
@@ -209,8 +209,10 @@ export class RespClient {
     if (wasConnected) this.onclose();
   }
 
-  /** Closes the connection; commands still waiting are rejected with "Connection closed". */
+  /** Closes the connection for good; commands still waiting are rejected with "Connection closed". */
   close(): void {
+    // An intentional close is not reported through `onclose` (that would start a reconnect).
+    this.onclose = () => undefined;
     this.#socket?.destroy();
   }
 
