@@ -32,7 +32,7 @@ const rules = parse(readFileSync(path.join(DEPLOY, 'alerts.yml'), 'utf8')) as {
 };
 
 /** Metric names (of nextoffer) in a PromQL expression. */
-export function metricNames(expr: string): string[] {
+function metricNames(expr: string): string[] {
   return [...new Set(expr.match(/\bnextoffer_[a-zA-Z0-9_]+\b/g) ?? [])];
 }
 

@@ -116,7 +116,7 @@ describe('deploy/compose.yaml', () => {
 
   it('takes secrets from the env file; the example holds no real secret', () => {
     expect(compose.configs.metrics_token.content).toMatch(/^\$\{NEXTOFFER_METRICS_TOKEN:\?/);
-    const known = new Set(Object.values(SETTINGS).map((s) => s.env));
+    const known = new Set<string>(Object.values(SETTINGS).map((s) => s.env));
     for (const key of Object.keys(envExample))
       expect(known.has(key) || /^(POSTGRES|MINIO|GF)_/.test(key), `${key} is not a known setting`).toBe(true);
     for (const key of [

@@ -44,5 +44,8 @@ export function registerWorker(program: Command): void {
         process.on('SIGTERM', stop);
       });
       print(`worker ${worker.name} stopped`);
+      // Every shard is written and the connections are closed; do not let a Redis reconnect
+      // timer left behind by the queue library keep the process alive.
+      process.exit(0);
     });
 }
