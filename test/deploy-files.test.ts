@@ -49,6 +49,7 @@ describe('deploy/compose.yaml', () => {
   it('runs nextoffer with its services', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
       [
+        'cli',
         'grafana',
         'lb',
         'minio',
@@ -65,7 +66,9 @@ describe('deploy/compose.yaml', () => {
     expect(api.command).toEqual(['serve']);
     expect(api.env_file).toBe('.env');
     expect(api.environment).toMatchObject({ NEXTOFFER_HOST: '0.0.0.0', NEXTOFFER_DATA_DIR: '/data' });
-    expect(api.volumes).toContain('nextoffer-data:/data');
+    // Replicas keep their outbox in their own anonymous /data volume; datasets live in nextoffer-data.
+    expect(api.volumes).toBeUndefined();
+    expect(compose.services.cli.volumes).toEqual(['nextoffer-data:/data']);
     expect(api.ports).toBeUndefined(); // replicas are reached through the balancer only
     expect(Object.keys(api.depends_on ?? {}).sort()).toEqual(['minio-init', 'postgres', 'redis']);
     expect(compose.services.worker.command?.[0]).toBe('worker');
@@ -86,7 +89,7 @@ describe('deploy/compose.yaml', () => {
 
   it('gives every long-running service a healthcheck; nextoffer asks /health', () => {
     for (const [name, s] of Object.entries(compose.services)) {
-      if (name === 'minio-init' || name === 'worker') continue;
+      if (name === 'minio-init' || name === 'worker' || name === 'cli') continue;
       expect(s.healthcheck?.test, name).toBeDefined();
     }
     expect(compose.services.nextoffer.healthcheck?.test?.join(' ')).toContain('http://127.0.0.1:8080/health');
