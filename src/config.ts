@@ -233,6 +233,21 @@ export const SETTINGS = {
     default: '5000',
     description: 'Recent requests per model kept (in memory) to compute drift against the training data.',
   },
+  redisUrl: {
+    env: 'NEXTOFFER_REDIS_URL',
+    kind: 'url',
+    default: '',
+    description:
+      'Redis for the batch-scoring job queue (`redis://[user:password@]host:6379[/db]`, `rediss://` for TLS). Empty: `score --all` runs in-process.',
+    secret: true,
+  },
+  workerLockSeconds: {
+    env: 'NEXTOFFER_WORKER_LOCK_SECONDS',
+    kind: 'int',
+    default: '30',
+    description:
+      "Lock a batch worker holds on its shard (renewed while it works); a dead worker's shard returns to the queue after about this long.",
+  },
   logLevel: {
     env: 'NEXTOFFER_LOG_LEVEL',
     kind: 'string',

@@ -19,6 +19,8 @@ import { registerUsers } from './users.js';
 import { registerPolicy } from './policy.js';
 import { registerRetrain } from './retrain.js';
 import { registerDrift } from './drift.js';
+import { registerScore } from './score.js';
+import { registerWorker } from './worker.js';
 
 /** One line per command; each command lives in its own file. */
 export function registerCommands(program: Command): void {
@@ -42,4 +44,6 @@ export function registerCommands(program: Command): void {
   registerPolicy(program);
   registerRetrain(program);
   registerDrift(program);
+  registerScore(program);
+  registerWorker(program);
 }

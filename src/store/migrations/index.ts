@@ -8,6 +8,7 @@ import { migration003 } from './003_offers.js';
 import { migration004 } from './004_api.js';
 import { migration005 } from './005_contacts.js';
 import { migration006 } from './006_learning.js';
+import { migration007 } from './007_scoring.js';
 
 export interface Migration {
   /** Positive integer, strictly increasing along `MIGRATIONS`. */
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
