@@ -6,9 +6,9 @@
  */
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Config } from '../config.js';
-import { AppError, errorMessage } from '../errors.js';
+import { AppError } from '../errors.js';
 import { shardJobId, type Shard } from './plan.js';
-import { RespClient } from './redis-client.js';
+import { closeRedis, connectRedis } from './redis.js';
 
 export const SCORE_QUEUE = 'nextoffer-score';
 
@@ -48,20 +48,13 @@ export function requireRedisUrl(config: Config): string {
 }
 
 export async function openScoreQueue(config: Config): Promise<ScoreQueue> {
-  const connection = new RespClient(requireRedisUrl(config));
-  try {
-    await connection.connect();
-  } catch (e) {
-    throw new AppError('SERVICE_UNAVAILABLE', `Redis at NEXTOFFER_REDIS_URL: ${errorMessage(e)}`, {
-      cause: e,
-    });
-  }
+  const connection = await connectRedis(requireRedisUrl(config));
   const queue = new Queue<ShardJob>(SCORE_QUEUE, { connection });
   return {
     queue,
     close: async () => {
       await queue.close();
-      connection.close();
+      await closeRedis(connection);
     },
   };
 }

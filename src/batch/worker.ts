@@ -8,13 +8,13 @@
 import os from 'node:os';
 import { Worker, type Job } from 'bullmq';
 import type { Config } from '../config.js';
-import { AppError, errorMessage } from '../errors.js';
+import { AppError } from '../errors.js';
 import { openArtifactStore } from '../store/artifacts.js';
 import { openDatabase } from '../store/db.js';
 import { ModelRegistry } from '../store/registry.js';
 import { ScoringStore } from '../store/scoring.js';
 import { SCORE_QUEUE, requireRedisUrl, type ShardJob } from './queue.js';
-import { RespClient } from './redis-client.js';
+import { closeRedis, connectRedis } from './redis.js';
 import { RecommenderCache, scoreClients } from './score-shard.js';
 
 export type WorkerEvent =
@@ -50,15 +50,13 @@ export async function startScoringWorker(
   const artifacts = openArtifactStore(config);
   const cache = new RecommenderCache(new ModelRegistry(db, artifacts));
   const store = new ScoringStore(db);
-  const connection = new RespClient(url);
+  let connection: Awaited<ReturnType<typeof connectRedis>>;
   try {
-    await connection.connect();
+    connection = await connectRedis(url);
   } catch (e) {
     await artifacts.close().catch(() => undefined);
     await db.close().catch(() => undefined);
-    throw new AppError('SERVICE_UNAVAILABLE', `Redis at NEXTOFFER_REDIS_URL: ${errorMessage(e)}`, {
-      cause: e,
-    });
+    throw e;
   }
 
   const processShard = async (job: Job<ShardJob>, _token?: string, signal?: AbortSignal) => {
@@ -103,7 +101,7 @@ export async function startScoringWorker(
         try {
           await worker.close();
         } finally {
-          connection.close();
+          await closeRedis(connection);
           await artifacts.close().catch(() => undefined);
           await db.close();
         }
