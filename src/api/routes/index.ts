@@ -8,6 +8,7 @@ import { recommendationLoadRoutes } from './recommendations-load.js';
 import { recommendationRoutes } from './recommendations.js';
 import { runRoutes } from './runs.js';
 import { segmentRoutes } from './segments.js';
+import { sessionRoutes } from './session.js';
 import { statsRoutes } from './stats.js';
 import { userRoutes } from './users.js';
 
@@ -19,6 +20,7 @@ export function registerRoutes(app: FastifyInstance): void {
   feedbackRoutes(app);
   historyRoutes(app);
   userRoutes(app);
+  sessionRoutes(app);
   recommendationRoutes(app);
   recommendationLoadRoutes(app);
   if (s.segments) segmentRoutes(app, s.segments);

@@ -6,6 +6,7 @@ import { migration001 } from './001_init.js';
 import { migration002 } from './002_registry.js';
 import { migration003 } from './003_offers.js';
 import { migration004 } from './004_api.js';
+import { migration008 } from './008_web_sessions.js';
 
 export interface Migration {
   /** Positive integer, strictly increasing along `MIGRATIONS`. */
@@ -16,4 +17,10 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration008,
+];
