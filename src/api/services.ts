@@ -94,10 +94,26 @@ export interface RunService {
   list(options: { limit: number; kind?: string }): Promise<RunInfo[]>;
 }
 
+/** The promoted segmentation with its report (sizes, profiles, rules, k selection, projection). */
+export interface SegmentModelView {
+  name: string;
+  version: string;
+  created_at: string;
+  metrics: Record<string, number>;
+  /** `null` for a version registered before reports were kept (segment again to get one). */
+  report: Record<string, unknown> | null;
+}
+
+export interface SegmentReportService {
+  /** The promoted `segments` version, or null when none is promoted. */
+  promoted(): Promise<SegmentModelView | null>;
+}
+
 export interface Services {
   recommendations?: RecommendationService;
   segments?: SegmentService;
   offers?: OfferService;
   models?: ModelService;
   runs?: RunService;
+  segmentReports?: SegmentReportService;
 }

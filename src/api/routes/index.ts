@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { complianceRoutes } from './compliance.js';
+import { feedbackBulkRoutes } from './feedback-bulk.js';
 import { feedbackRoutes } from './feedback.js';
 import { healthRoutes } from './health.js';
 import { historyRoutes } from './history.js';
@@ -7,6 +9,7 @@ import { offerRoutes } from './offers.js';
 import { recommendationLoadRoutes } from './recommendations-load.js';
 import { recommendationRoutes } from './recommendations.js';
 import { runRoutes } from './runs.js';
+import { segmentModelRoutes } from './segments-model.js';
 import { segmentRoutes } from './segments.js';
 import { sessionRoutes } from './session.js';
 import { statsRoutes } from './stats.js';
@@ -18,6 +21,7 @@ export function registerRoutes(app: FastifyInstance): void {
   healthRoutes(app);
   statsRoutes(app);
   feedbackRoutes(app);
+  feedbackBulkRoutes(app);
   historyRoutes(app);
   userRoutes(app);
   sessionRoutes(app);
@@ -25,6 +29,8 @@ export function registerRoutes(app: FastifyInstance): void {
   recommendationLoadRoutes(app);
   if (s.segments) segmentRoutes(app, s.segments);
   if (s.offers) offerRoutes(app, s.offers);
+  complianceRoutes(app);
   if (s.models) modelRoutes(app, s.models);
   if (s.runs) runRoutes(app, s.runs);
+  if (s.segmentReports) segmentModelRoutes(app, s.segmentReports);
 }
