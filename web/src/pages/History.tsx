@@ -2,7 +2,7 @@
  * History: recorded requests and answers with filters, a detail drawer with marking, and bulk
  * marking of a selection. Counts of the shown rows by mark update after every mark.
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, type Query } from '../api';
 import { useSession } from '../auth';
 import { DataTable } from '../components/DataTable';
@@ -62,16 +62,21 @@ export function History() {
     [],
   );
 
+  // Only the latest request's answer is shown (filters changed quickly must not show stale rows).
+  const latest = useRef(0);
   const load = useCallback((f: Filters, after: string | null) => {
+    const seq = ++latest.current;
     setLoading(true);
     setError(null);
     api.get<HistoryPage>('/v1/history', { ...toQuery(f), cursor: after ?? undefined }).then(
       (page) => {
+        if (seq !== latest.current) return;
         setItems((prev) => (after === null ? page.items : [...prev, ...page.items]));
         setCursor(page.next_cursor);
         setLoading(false);
       },
       (e: unknown) => {
+        if (seq !== latest.current) return;
         setError(e);
         setLoading(false);
       },

@@ -26,12 +26,21 @@ export function sizesOption(r: SegmentReport): ChartOption {
 
 /** Radar of the numeric means relative to the population (1 = average); bars when fewer than 3 axes. */
 export function profilesOption(r: SegmentReport): ChartOption {
-  const columns = r.profiles[0]?.numeric.map((n) => n.column) ?? [];
   const ratio = (s: number, col: string) => {
     const n = r.profiles[s].numeric.find((x) => x.column === col);
     if (!n || !Number.isFinite(n.mean) || !Number.isFinite(n.overall) || n.overall === 0) return 0;
     return Math.round((n.mean / n.overall) * 100) / 100;
   };
+  // The features that tell the segments apart most (largest spread of the ratio), at most 10 axes.
+  const spread = (col: string) => {
+    const v = r.profiles.map((_, s) => ratio(s, col));
+    return Math.max(...v) - Math.min(...v);
+  };
+  const columns = (r.profiles[0]?.numeric.map((n) => n.column) ?? [])
+    .map((c) => ({ c, d: spread(c) }))
+    .sort((a, b) => b.d - a.d)
+    .slice(0, 10)
+    .map((x) => x.c);
   if (columns.length >= 3) {
     const max = Math.max(1.5, ...r.profiles.flatMap((_, s) => columns.map((c) => ratio(s, c))));
     return {
