@@ -65,6 +65,13 @@ describe('web UI in headless Chromium (real server, demo data, trained models)',
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
     await p.waitForSelector('[data-testid="chart-requests"] canvas');
     await screenshot(p, 'overview');
+    // English on demand; the choice is kept for the next visit.
+    await p.click('.header-tools button:has-text("EN")');
+    await p.waitForSelector('#main-nav >> text=History');
+    await p.reload();
+    await p.waitForSelector('#main-nav >> text=Experiments & models');
+    await p.click('.header-tools button:has-text("RU")');
+    await p.waitForSelector('#main-nav >> text=История');
   });
 
   it('History: marks an answer as failure with a comment; the list and the Overview count it', async () => {
@@ -74,7 +81,9 @@ describe('web UI in headless Chromium (real server, demo data, trained models)',
     await p.fill('input[list="history-channels"]', 'SMS');
     await p.click('form[aria-label="filters"] button[type="submit"]');
     await p.waitForFunction(`${ROWS}.length === 1`);
-    await p.click('[data-testid="history-table"] tbody tr');
+    // Keyboard: the row takes the focus and Enter opens its details.
+    await p.focus('[data-testid="history-table"] tbody tr');
+    await p.keyboard.press('Enter');
     await p.waitForSelector('[role="dialog"]');
     await p.check('[role="dialog"] input[value="failure"]');
     await p.fill('[role="dialog"] textarea', 'клиент отказался');

@@ -31,8 +31,7 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds `web/dist` when it is missing or older than `web/src`, `web/index.html` or the Vite config. */
-export async function ensureWebBuild(): Promise<void> {
+function isStale(): boolean {
   const web = path.join(ROOT, 'web');
   const index = path.join(WEB_DIST, 'index.html');
   const sources = Math.max(
@@ -40,10 +39,35 @@ export async function ensureWebBuild(): Promise<void> {
     statSync(path.join(web, 'index.html')).mtimeMs,
     statSync(path.join(web, 'vite.config.ts')).mtimeMs,
   );
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
-  const { build } = await import('vite');
-  await build({ configFile: path.join(web, 'vite.config.ts'), logLevel: 'warn' });
-  if (!existsSync(index)) throw new Error(`vite build did not produce ${index}`);
+  return !existsSync(index) || statSync(index).mtimeMs < sources;
+}
+
+/**
+ * Builds `web/dist` when it is missing or older than `web/src`, `web/index.html` or the Vite config.
+ * Test files running in parallel take turns through a lock directory (a lock older than five
+ * minutes is taken over), and the one holding it checks again before building.
+ */
+export async function ensureWebBuild(): Promise<void> {
+  if (!isStale()) return;
+  const lock = path.join(ROOT, 'web', '.build-lock');
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 300_000) await rm(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    if (!isStale()) return;
+    const { build } = await import('vite');
+    await build({ configFile: path.join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn' });
+    if (isStale()) throw new Error(`vite build did not produce an up-to-date ${WEB_DIST}/index.html`);
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
 }
 
 export interface UiServer {
