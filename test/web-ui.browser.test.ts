@@ -211,5 +211,18 @@ describe('web UI in headless Chromium (real server, demo data, trained models)',
     );
     expect(navOverflow).toBeLessThanOrEqual(0);
     await screenshot(p, 'phone-history');
+    // The other pages fit the width too (wide tables scroll inside their own box).
+    for (const [path, ready] of [
+      ['/', '[data-testid="chart-requests"] canvas'],
+      ['/playground', 'input[name="product"]'],
+      ['/segments', '[data-testid="chart-projection"] canvas'],
+      ['/experiments', '[data-testid="runs-table"] tbody tr'],
+      ['/users', '[data-testid="users-table"] tbody tr'],
+    ]) {
+      await p.goto(`${ui.url}${path}`);
+      await p.waitForSelector(ready);
+      const over = Number(await p.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+      expect(over, path).toBeLessThanOrEqual(0);
+    }
   });
 });
