@@ -39,6 +39,13 @@ describe('web UI in headless Chromium (real server, demo data, trained models)',
       });
       expect(res.status).toBe(200);
     }
+    // And one recommendation, so that the Overview has answers by source and a model version.
+    const reco = await fetch(`${ui.url}/v1/recommendations`, {
+      method: 'POST',
+      headers: { authorization: basic('admin', ADMIN_PASSWORD), 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: 1, k: 3 }),
+    });
+    expect(reco.status).toBe(200);
   }, 180_000);
 
   afterAll(async () => {
@@ -97,7 +104,7 @@ describe('web UI in headless Chromium (real server, demo data, trained models)',
     await p.click('form[aria-label="filters"] button[type="button"]'); // reset the filters
     await p.selectOption('form[aria-label="filters"] select', 'unmarked');
     await p.click('form[aria-label="filters"] button[type="submit"]');
-    await p.waitForFunction(`${ROWS}.length === 2`);
+    await p.waitForFunction(`${ROWS}.length === 3`);
     const unmarked = await p.locator('[data-testid="history-table"] tbody tr').count();
     await p.check('[data-testid="history-table"] thead input[type="checkbox"]');
     await p.click('text=Отметить успехом');

@@ -113,7 +113,7 @@ function Compare({ runs }: { runs: Run[] }) {
     // Each metric relative to the first run (1 = equal), so metrics of any scale share one axis.
     return {
       tooltip: { trigger: 'axis' },
-      legend: {},
+      legend: { top: 0 },
       grid: { left: 48, right: 16, top: 40, bottom: 60 },
       xAxis: { type: 'category', data: shared, axisLabel: { rotate: 25, fontSize: 10 } },
       yAxis: { type: 'value', name: '× A' },

@@ -7,7 +7,7 @@ import { api } from '../api';
 import { Chart, type ChartOption } from '../components/Chart';
 import { DataTable } from '../components/DataTable';
 import { Card, PageHeader } from '../components/Layout';
-import { Async } from '../components/States';
+import { Async, Empty } from '../components/States';
 import { defineMessages, useCommon, useFormat, useMessages } from '../i18n';
 import type { Stats } from '../types';
 import { useApi } from '../useApi';
@@ -39,6 +39,7 @@ const M = defineMessages({
     lastUsed: 'Последний ответ',
     routes: 'Маршруты',
     route: 'Маршрут',
+    noSources: 'Нет ответов рекомендаций за период (источник — модель, резервный ответ или предрасчёт)',
   },
   en: {
     period: 'Period',
@@ -66,6 +67,7 @@ const M = defineMessages({
     lastUsed: 'Last answer',
     routes: 'Routes',
     route: 'Route',
+    noSources: 'No recommendation answers in the period (source: model, fallback or precomputed)',
   },
 });
 
@@ -128,7 +130,7 @@ function OverviewBody({ stats }: { stats: Stats }) {
   const timeOption = useMemo<ChartOption>(
     () => ({
       tooltip: { trigger: 'axis' },
-      legend: { data: [t('requests'), t('errors'), t('p95')] },
+      legend: { top: 0, data: [t('requests'), t('errors'), t('p95')] },
       grid: { left: 48, right: 56, top: 40, bottom: 40 },
       xAxis: { type: 'time' },
       yAxis: [
@@ -136,10 +138,11 @@ function OverviewBody({ stats }: { stats: Stats }) {
         { type: 'value', name: 'ms', splitLine: { show: false } },
       ],
       series: [
-        { name: t('requests'), type: 'bar', data: series.map((p) => [p.at, p.requests]) },
+        { name: t('requests'), type: 'bar', barMaxWidth: 24, data: series.map((p) => [p.at, p.requests]) },
         {
           name: t('errors'),
           type: 'bar',
+          barMaxWidth: 24,
           data: series.map((p) => [p.at, p.errors]),
           itemStyle: { color: '#b3261e' },
         },
@@ -165,7 +168,7 @@ function OverviewBody({ stats }: { stats: Stats }) {
   const feedbackOption = useMemo<ChartOption>(
     () => ({
       tooltip: { trigger: 'axis' },
-      legend: { data: [t('success'), t('failure')] },
+      legend: { top: 0, data: [t('success'), t('failure')] },
       grid: { left: 40, right: 16, top: 40, bottom: 40 },
       xAxis: { type: 'time' },
       yAxis: { type: 'value', minInterval: 1 },
@@ -174,6 +177,7 @@ function OverviewBody({ stats }: { stats: Stats }) {
           name: t('success'),
           type: 'bar',
           stack: 'fb',
+          barMaxWidth: 32,
           data: series.filter((p) => p.success + p.failure > 0).map((p) => [p.at, p.success]),
           itemStyle: { color: '#1b7f3b' },
         },
@@ -181,6 +185,7 @@ function OverviewBody({ stats }: { stats: Stats }) {
           name: t('failure'),
           type: 'bar',
           stack: 'fb',
+          barMaxWidth: 32,
           data: series.filter((p) => p.success + p.failure > 0).map((p) => [p.at, p.failure]),
           itemStyle: { color: '#b3261e' },
         },
@@ -208,7 +213,11 @@ function OverviewBody({ stats }: { stats: Stats }) {
           <Chart option={timeOption} label={t('overTime')} testId="chart-requests" />
         </Card>
         <Card title={t('bySource')}>
-          <Chart option={sourceOption} label={t('bySource')} height={260} />
+          {Object.keys(stats.answers_by_source).length === 0 ? (
+            <Empty>{t('noSources')}</Empty>
+          ) : (
+            <Chart option={sourceOption} label={t('bySource')} height={260} />
+          )}
         </Card>
         <Card title={t('feedbackOverTime')}>
           <Chart option={feedbackOption} label={t('feedbackOverTime')} height={260} />

@@ -115,7 +115,7 @@ export function kSelectionOption(
   const ks = r.k_selection.map((x) => x.k);
   return {
     tooltip: { trigger: 'axis' },
-    legend: { data: [names.inertia, names.silhouette] },
+    legend: { top: 0, data: [names.inertia, names.silhouette] },
     grid: { left: 64, right: 56, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: ks.map(String), name: 'k' },
     yAxis: [
