@@ -124,6 +124,12 @@ describe('web UI in headless Chromium (real server, demo data, trained models)',
     await logIn(p, ui.url, 'admin', ADMIN_PASSWORD);
     await p.click('#main-nav >> text=Песочница офферов');
     await p.waitForSelector('input[name="product"][value="DEPOSIT"]');
+    // Pick a client served before: its features come from the history.
+    await p.fill('input[inputmode="numeric"]', '101');
+    await p.click('text=Признаки из истории');
+    await p.waitForFunction(
+      `document.querySelector('textarea[name="features"]').value.includes('"age": 35')`,
+    );
     await p.check('input[name="product"][value="DEPOSIT"]');
     await p.check('input[name="channel"][value="PUSH"]');
     await p.click('form[aria-label="Сгенерировать офферы"] button[type="submit"]');

@@ -5,11 +5,12 @@
  */
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
+import { useSession } from '../auth';
 import { DataTable } from '../components/DataTable';
 import { Card, PageHeader } from '../components/Layout';
 import { Async, ErrorState, Loading } from '../components/States';
 import { useCommon, useFormat, useLang, useMessages } from '../i18n';
-import type { CatalogInfo, OfferAnswer } from '../types';
+import type { CatalogInfo, HistoryPage, OfferAnswer } from '../types';
 import { useApi } from '../useApi';
 import { CheckText } from './CheckText';
 import { Findings } from './Findings';
@@ -41,6 +42,7 @@ function Generator({ catalog }: { catalog: CatalogInfo }) {
   const t = useMessages(PM);
   const { lang } = useLang();
   const f = useFormat();
+  const { can } = useSession();
   const [clientId, setClientId] = useState('1001');
   const [features, setFeatures] = useState(JSON.stringify(PRESETS[0].features, null, 2));
   const [products, setProducts] = useState<string[]>([catalog.products[0]?.code ?? '']);
@@ -48,6 +50,26 @@ function Generator({ catalog }: { catalog: CatalogInfo }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [answers, setAnswers] = useState<OfferAnswer[] | null>(null);
+
+  // Picking a client: the features sent with the latest offer request for it, from the history.
+  const fromHistory = () => {
+    setError(null);
+    const id = clientId.trim();
+    api.get<HistoryPage>('/v1/history', { client_id: id, route: '/v1/offers', limit: 20 }).then(
+      (page) => {
+        for (const item of page.items) {
+          const sent = Array.isArray(item.request) ? (item.request as Record<string, unknown>[]) : [];
+          const match = sent.find((x) => String(x.client_id) === id && typeof x.features === 'object');
+          if (match) {
+            setFeatures(JSON.stringify(match.features, null, 2));
+            return;
+          }
+        }
+        setError(new Error(t('noHistory', { id })));
+      },
+      (err: unknown) => setError(err),
+    );
+  };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -97,6 +119,11 @@ function Generator({ catalog }: { catalog: CatalogInfo }) {
               size={8}
             />
           </label>
+          {can('history.read') && (
+            <button type="button" onClick={fromHistory}>
+              {t('fromHistory')}
+            </button>
+          )}
           <label>
             {t('preset')}
             <select
