@@ -168,6 +168,20 @@ export const SETTINGS = {
     default: '30',
     description: 'How long verified credentials are cached (0: verify scrypt on every request).',
   },
+  sessionHours: {
+    env: 'NEXTOFFER_SESSION_HOURS',
+    kind: 'int',
+    default: '12',
+    description:
+      'Lifetime of a web UI session (hours); sessions are kept in the database and survive restarts.',
+  },
+  webDir: {
+    env: 'NEXTOFFER_WEB_DIR',
+    kind: 'string',
+    default: '',
+    description:
+      'Built web UI served at `/`. Empty: `web/dist` of the installation (`npm run build` makes it).',
+  },
   outboxMaxBytes: {
     env: 'NEXTOFFER_OUTBOX_MAX_BYTES',
     kind: 'int',

@@ -14,13 +14,16 @@ import type { Database } from '../store/db.js';
 import { UserRepository } from '../store/users.js';
 import { Authenticator, type Principal } from './auth/authenticator.js';
 import { allowed, type Permission } from './auth/roles.js';
+import { readCookie, SESSION_COOKIE, SessionStore } from './auth/sessions.js';
 import { installErrorHandler } from './error-handler.js';
 import { Outbox } from './history/outbox.js';
 import { HistoryWriter } from './history/writer.js';
 import { createMetrics, type ApiMetrics } from './metrics.js';
 import { PrecomputedCache } from './precomputed-cache.js';
 import { registerRoutes } from './routes/index.js';
+import { assertCsrfHeader } from './routes/session.js';
 import type { Services } from './services.js';
+import { defaultWebDir, webRoutes } from './web-static.js';
 
 /** Who may call a route: a permission, `public` (no auth) or `metrics` (bearer token or loopback). */
 export type Access = Permission | 'public' | 'metrics' | 'authenticated';
@@ -38,6 +41,7 @@ declare module 'fastify' {
     db: Database;
     services: Services;
     authenticator: Authenticator;
+    sessions: SessionStore;
     users: UserRepository;
     precomputed: PrecomputedCache;
     apiConfig: Config;
@@ -100,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       cacheSeconds: config.authCacheSeconds,
     }),
   );
+  app.decorate('sessions', new SessionStore(db, Math.max(1, config.sessionHours) * 3600));
   app.decorate('precomputed', new PrecomputedCache(db));
   app.decorateRequest('principal', null);
   // Shutdown: responses finishing after close() began ask their client to close the connection,
@@ -159,6 +164,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   registerRoutes(app);
+  webRoutes(app, config.webDir !== '' ? config.webDir : defaultWebDir());
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.ready();
@@ -186,8 +192,30 @@ async function authorize(
       '/metrics needs the bearer token (NEXTOFFER_METRICS_TOKEN) or a loopback client',
     );
   }
-  const principal = await app.authenticator.authenticate(request.headers.authorization, request.ip);
+  const principal = await principalOf(app, request);
   request.principal = principal;
   if (access !== 'authenticated' && !allowed(principal.role, access))
     throw new AppError('FORBIDDEN', `Role ${principal.role} may not ${access}`);
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Basic credentials when given; otherwise the web UI's session cookie, whose state-changing
+ * requests must also carry `X-Requested-With` (a cross-site form cannot set it).
+ */
+async function principalOf(
+  app: FastifyInstance,
+  request: import('fastify').FastifyRequest,
+): Promise<Principal> {
+  const token =
+    request.headers.authorization === undefined
+      ? readCookie(request.headers.cookie, SESSION_COOKIE)
+      : undefined;
+  if (token === undefined || token === '')
+    return app.authenticator.authenticate(request.headers.authorization, request.ip);
+  const principal = await app.sessions.resolve(token);
+  if (!principal) throw new AppError('UNAUTHORIZED', 'The session has ended or expired; sign in again');
+  if (!SAFE_METHODS.has(request.method)) assertCsrfHeader(request);
+  return principal;
 }

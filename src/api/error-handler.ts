@@ -77,7 +77,9 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, e: unkno
   const err = toApiError(e);
   if (err.status >= 500) request.log.error({ err: e }, err.message);
   else request.log.info({ code: err.code }, err.message);
-  if (err.status === 401) reply.header('www-authenticate', 'Basic realm="nextoffer", charset="UTF-8"');
+  // Not for the web UI's requests (X-Requested-With): the browser would show its own login dialog.
+  if (err.status === 401 && request.headers['x-requested-with'] === undefined)
+    reply.header('www-authenticate', 'Basic realm="nextoffer", charset="UTF-8"');
   if (err.code === 'AUTH_LOCKED') {
     const d = err.details as { retry_after_seconds?: number } | undefined;
     if (d?.retry_after_seconds) reply.header('retry-after', String(d.retry_after_seconds));

@@ -146,6 +146,21 @@ export interface RunService {
   list(options: { limit: number; kind?: string }): Promise<RunInfo[]>;
 }
 
+/** The promoted segmentation with its report (sizes, profiles, rules, k selection, projection). */
+export interface SegmentModelView {
+  name: string;
+  version: string;
+  created_at: string;
+  metrics: Record<string, number>;
+  /** `null` for a version registered before reports were kept (segment again to get one). */
+  report: Record<string, unknown> | null;
+}
+
+export interface SegmentReportService {
+  /** The promoted `segments` version, or null when none is promoted. */
+  promoted(): Promise<SegmentModelView | null>;
+}
+
 export interface Services {
   /** Champion/challenger comparison, drift and the retrain schedule (`src/learn/serving.ts`). */
   learning?: LearningService & { stop(): Promise<void> };
@@ -154,4 +169,5 @@ export interface Services {
   offers?: OfferService;
   models?: ModelService;
   runs?: RunService;
+  segmentReports?: SegmentReportService;
 }

@@ -8,7 +8,15 @@ import type { Database } from '../store/db.js';
 import { ModelRegistry, type ModelVersion } from '../store/registry.js';
 import { Runs, type RunRecord } from '../store/runs.js';
 import type { PromotedSource } from './model-holder.js';
-import type { ModelService, ModelVersionInfo, RunInfo, RunService, Services } from './services.js';
+import { SEGMENT_MODEL_NAME, segmentReportKey } from '../segments/save.js';
+import type {
+  ModelService,
+  ModelVersionInfo,
+  RunInfo,
+  RunService,
+  SegmentReportService,
+  Services,
+} from './services.js';
 
 function info(v: ModelVersion): ModelVersionInfo {
   return {
@@ -65,10 +73,36 @@ function run(r: RunRecord): RunInfo {
 export function runsService(runs: Runs): RunService {
   return { list: async ({ limit, kind }) => (await runs.list({ limit, kind })).map(run) };
 }
-/** The services the store provides by itself: the model registry and the experiment runs. */
+/** The promoted segmentation and its stored report, read on each call (a promotion shows at once). */
+export function segmentReportService(
+  registry: ModelRegistry,
+  artifacts: ArtifactStore,
+): SegmentReportService {
+  return {
+    promoted: async () => {
+      const v = await registry.promoted(SEGMENT_MODEL_NAME);
+      if (!v) return null;
+      const key = segmentReportKey(v.artifactKey);
+      const report = (await artifacts.exists(key))
+        ? (JSON.parse((await artifacts.get(key)).toString('utf8')) as Record<string, unknown>)
+        : null;
+      return {
+        name: v.name,
+        version: String(v.version),
+        created_at: v.createdAt.toISOString(),
+        metrics: v.metrics,
+        report,
+      };
+    },
+  };
+}
+
+/** The services the store provides by itself: the model registry, the experiment runs, segment reports. */
 export function storeServices(db: Database, artifacts: ArtifactStore): Promise<Services> {
+  const registry = new ModelRegistry(db, artifacts);
   return Promise.resolve({
-    models: registryModelService(new ModelRegistry(db, artifacts)),
+    models: registryModelService(registry),
     runs: runsService(new Runs(db)),
+    segmentReports: segmentReportService(registry, artifacts),
   });
 }

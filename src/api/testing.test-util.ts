@@ -152,5 +152,33 @@ export function fakeServices(): Required<Omit<Services, 'learning'>> {
           .filter((r) => kind === undefined || r.kind === kind)
           .slice(0, limit),
     },
+    segmentReports: {
+      promoted: async () => ({
+        name: 'segments',
+        version: '3',
+        created_at: '2026-02-01T00:00:00.000Z',
+        metrics: { k: 2, silhouette: 0.41 },
+        report: {
+          k: 2,
+          k_reason: 'silhouette',
+          rows: 10,
+          features: ['age'],
+          sizes: [6, 4],
+          rules: ['age < 40 → young'],
+          k_selection: [
+            {
+              k: 2,
+              inertia: 5,
+              silhouette: 0.41,
+              silhouetteExact: true,
+              daviesBouldin: 0.8,
+              calinskiHarabasz: 12,
+            },
+          ],
+          profiles: [],
+          projection: { explained_variance_ratio: [1], points: [{ x: 0.5, y: 0, segment: 0 }] },
+        },
+      }),
+    },
   };
 }

@@ -11,6 +11,11 @@ import type { SegmentReport } from './run.js';
 
 export const SEGMENT_MODEL_NAME = 'segments';
 
+/** Where the report of a registered segmentation is kept, beside its model artifact. */
+export function segmentReportKey(artifactKey: string): string {
+  return `${artifactKey}.report.json`;
+}
+
 /** The report's headline figures that are finite numbers (the registry stores only those). */
 export function segmentMetrics(report: SegmentReport): Record<string, number> {
   const all: Record<string, number | null> = {
@@ -50,10 +55,13 @@ export async function saveSegmentation(
       runId: run.id,
       promote: true,
     });
+    // The report (sizes, profiles, k selection, 2-D projection) is what the web UI shows.
+    const reportKey = segmentReportKey(version.artifactKey);
+    await artifacts.put(reportKey, JSON.stringify(report), 'application/json');
     const finished = await runs.finish(run.id, {
       metrics,
       timings: report.timings,
-      artifacts: [version.artifactKey],
+      artifacts: [version.artifactKey, reportKey],
     });
     return { run: finished, version };
   } catch (e) {

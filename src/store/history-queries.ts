@@ -12,7 +12,13 @@ export interface HistoryFilter {
   /** ISO dates or timestamps: `from` inclusive, `to` exclusive. */
   from?: string;
   to?: string;
-  outcome?: 'success' | 'failure';
+  /** `unmarked`: requests without any feedback. */
+  outcome?: 'success' | 'failure' | 'unmarked';
+  /** A product / channel code named anywhere in the request or the answer (offers, recommendations). */
+  product?: string;
+  channel?: string;
+  /** The segment number of a segment assignment's answer. */
+  segment?: number;
   limit: number;
   offset?: number;
   cursor?: string;
@@ -79,8 +85,13 @@ export async function listHistory(
         and ($3::text is null or r.client_ids @> array[$3::text])
         and ($4::timestamptz is null or r.started_at >= $4)
         and ($5::timestamptz is null or r.started_at < $5)
-        and ($6::text is null or exists (select 1 from feedback fb where fb.request_id = r.id and fb.outcome = $6))
+        and ($6::text is null or ($6 = 'unmarked' and not exists (select 1 from feedback fb where fb.request_id = r.id))
+             or exists (select 1 from feedback fb where fb.request_id = r.id and fb.outcome = $6))
         and ($7::timestamptz is null or (r.started_at, r.id) < ($7::timestamptz, $8::uuid))
+        and ($11::text is null or jsonb_path_exists(r.request::jsonb, '$.**.product ? (@ == $v)', jsonb_build_object('v', $11::text))
+             or jsonb_path_exists(coalesce(r.answer::jsonb, 'null'), '$.**.product ? (@ == $v)', jsonb_build_object('v', $11::text)))
+        and ($12::text is null or jsonb_path_exists(r.request::jsonb, '$.**.channel ? (@ == $v)', jsonb_build_object('v', $12::text)))
+        and ($13::int is null or jsonb_path_exists(coalesce(r.answer::jsonb, 'null'), '$.segment ? (@ == $v)', jsonb_build_object('v', $13::int)))
       order by r.started_at desc, r.id desc
       limit $9 offset $10`,
     [
@@ -94,6 +105,9 @@ export async function listHistory(
       cursorId,
       f.limit + 1,
       f.offset ?? 0,
+      f.product ?? null,
+      f.channel ?? null,
+      f.segment ?? null,
     ],
   );
   const more = rows.length > f.limit;

@@ -13,13 +13,14 @@ export const PERMISSIONS = [
   'models.write', // POST /v1/models/:name/promote, /rollback
   'recommendations.load', // POST /v1/recommendations/load
   'users.manage', // /v1/users
+  'segments.read', // GET /v1/segments/model
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   api: ['recommend', 'feedback.write'],
-  operator: ['recommend', 'feedback.write', 'history.read'],
-  analyst: ['history.read', 'stats.read', 'models.read'],
+  operator: ['recommend', 'feedback.write', 'history.read', 'segments.read'],
+  analyst: ['history.read', 'stats.read', 'models.read', 'segments.read'],
   admin: PERMISSIONS,
 };
 

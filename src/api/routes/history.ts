@@ -1,6 +1,7 @@
 /**
  * `GET /v1/history`: recorded requests with their answers, user, timings, model version and
- * feedback, newest first. Filters: route, user, client_id, from/to, feedback outcome.
+ * feedback, newest first. Filters: route, user, client_id, from/to, feedback outcome (or `unmarked`),
+ * product, channel and segment named in the request or answer.
  * Pagination: `limit` with `offset`, or `cursor` (the `next_cursor` of the previous page).
  */
 import type { FastifyInstance } from 'fastify';
@@ -26,7 +27,10 @@ export function historyRoutes(app: FastifyInstance): void {
             client_id: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,64}$' },
             from: DATE_QUERY,
             to: DATE_QUERY,
-            outcome: { type: 'string', enum: ['success', 'failure'] },
+            outcome: { type: 'string', enum: ['success', 'failure', 'unmarked'] },
+            product: { type: 'string', pattern: '^[\\p{L}\\p{N}_.:-]{1,64}$' },
+            channel: { type: 'string', pattern: '^[\\p{L}\\p{N}_.:-]{1,64}$' },
+            segment: { type: 'integer', minimum: 0, maximum: 10000 },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
             offset: { type: 'integer', minimum: 0, maximum: 1_000_000 },
             cursor: { type: 'string', maxLength: 200 },
@@ -85,7 +89,10 @@ export function historyRoutes(app: FastifyInstance): void {
         client_id?: string;
         from?: string;
         to?: string;
-        outcome?: 'success' | 'failure';
+        outcome?: 'success' | 'failure' | 'unmarked';
+        product?: string;
+        channel?: string;
+        segment?: number;
         limit: number;
         offset?: number;
         cursor?: string;
@@ -100,6 +107,9 @@ export function historyRoutes(app: FastifyInstance): void {
         from: parseInstant('from', q.from),
         to: parseInstant('to', q.to),
         outcome: q.outcome,
+        product: q.product,
+        channel: q.channel,
+        segment: q.segment,
         limit: q.limit,
         offset: q.offset,
         cursor: q.cursor,

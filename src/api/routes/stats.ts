@@ -1,6 +1,10 @@
-/** `GET /v1/stats`: requests, latency percentiles, answers by source and feedback success rate. */
+/**
+ * `GET /v1/stats`: requests, latency percentiles, answers by source, feedback success rate and the
+ * model versions that answered; with `bucket`, also a time series of requests, latency and feedback.
+ */
 import type { FastifyInstance } from 'fastify';
 import { historyStats } from '../../store/history-queries.js';
+import { BUCKETS, historySeries, modelVersionsInUse, type Bucket } from '../../store/history-series.js';
 import { DATE_QUERY, ERROR_RESPONSES } from '../schemas.js';
 import { parseInstant } from './window.js';
 
@@ -15,7 +19,15 @@ export function statsRoutes(app: FastifyInstance): void {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { from: DATE_QUERY, to: DATE_QUERY },
+          properties: {
+            from: DATE_QUERY,
+            to: DATE_QUERY,
+            bucket: {
+              type: 'string',
+              enum: [...BUCKETS],
+              description: 'Adds `series`: one point per bucket',
+            },
+          },
         },
         response: {
           200: {
@@ -56,6 +68,34 @@ export function statsRoutes(app: FastifyInstance): void {
                   success_rate: { type: ['number', 'null'] },
                 },
               },
+              model_versions: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['model_version', 'requests', 'last_used'],
+                  properties: {
+                    model_version: { type: 'string' },
+                    requests: { type: 'integer' },
+                    last_used: { type: 'string' },
+                  },
+                },
+              },
+              series: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['at', 'requests', 'errors', 'p50_ms', 'p95_ms', 'success', 'failure'],
+                  properties: {
+                    at: { type: 'string' },
+                    requests: { type: 'integer' },
+                    errors: { type: 'integer' },
+                    p50_ms: { type: 'number' },
+                    p95_ms: { type: 'number' },
+                    success: { type: 'integer' },
+                    failure: { type: 'integer' },
+                  },
+                },
+              },
             },
           },
           ...ERROR_RESPONSES,
@@ -63,11 +103,14 @@ export function statsRoutes(app: FastifyInstance): void {
       },
     },
     async (request) => {
-      const q = request.query as { from?: string; to?: string };
+      const q = request.query as { from?: string; to?: string; bucket?: Bucket };
       const from = parseInstant('from', q.from);
       const to = parseInstant('to', q.to);
       await app.history.flush();
-      return historyStats(app.db, from, to);
+      const stats = await historyStats(app.db, from, to);
+      const model_versions = await modelVersionsInUse(app.db, from, to);
+      if (q.bucket === undefined) return { ...stats, model_versions };
+      return { ...stats, model_versions, series: await historySeries(app.db, q.bucket, from, to) };
     },
   );
 }

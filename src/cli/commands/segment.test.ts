@@ -79,7 +79,7 @@ describe('nextoffer segment', () => {
       expect(a.path.length).toBeGreaterThan(0);
       const [segRun] = await new Runs(db).list({ kind: 'segment' });
       expect(segRun.status).toBe('succeeded');
-      expect(segRun.artifacts).toEqual([live?.artifactKey]);
+      expect(segRun.artifacts).toEqual([live?.artifactKey, `${live?.artifactKey}.report.json`]);
     } finally {
       await artifacts.close();
       await db.close();

@@ -108,7 +108,7 @@ export interface DemoModel {
  * Trains each model whose promoted version was not trained on the live dataset version: the
  * recommender (`nextoffer train`) and the client segments (`nextoffer segment --input dataset`).
  */
-async function trainDemoModels(
+export async function trainDemoModels(
   config: Config,
   log: (s: string) => void,
   showProgress: boolean,

@@ -9,6 +9,7 @@ import { migration004 } from './004_api.js';
 import { migration005 } from './005_contacts.js';
 import { migration006 } from './006_learning.js';
 import { migration007 } from './007_scoring.js';
+import { migration008 } from './008_web_sessions.js';
 
 export interface Migration {
   /** Positive integer, strictly increasing along `MIGRATIONS`. */
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];

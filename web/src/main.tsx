@@ -1,0 +1,15 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { LangProvider } from './i18n';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('#root is missing in index.html');
+createRoot(root).render(
+  <StrictMode>
+    <LangProvider>
+      <App />
+    </LangProvider>
+  </StrictMode>,
+);
