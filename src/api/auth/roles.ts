@@ -13,13 +13,15 @@ export const PERMISSIONS = [
   'models.write', // POST /v1/models/:name/promote, /rollback
   'recommendations.load', // POST /v1/recommendations/load
   'users.manage', // /v1/users
+  'clients.read', // GET /v1/clients/:id
+  'data.read', // GET /v1/data/eda
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   api: ['recommend', 'feedback.write'],
-  operator: ['recommend', 'feedback.write', 'history.read'],
-  analyst: ['history.read', 'stats.read', 'models.read'],
+  operator: ['recommend', 'feedback.write', 'history.read', 'clients.read', 'data.read'],
+  analyst: ['history.read', 'stats.read', 'models.read', 'clients.read', 'data.read'],
   admin: PERMISSIONS,
 };
 

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { clientRoutes } from './clients.js';
+import { dataRoutes } from './data.js';
 import { feedbackRoutes } from './feedback.js';
 import { healthRoutes } from './health.js';
 import { historyRoutes } from './history.js';
@@ -23,6 +25,8 @@ export function registerRoutes(app: FastifyInstance): void {
   sessionRoutes(app);
   recommendationRoutes(app);
   recommendationLoadRoutes(app);
+  clientRoutes(app);
+  dataRoutes(app);
   if (s.segments) segmentRoutes(app, s.segments);
   if (s.offers) offerRoutes(app, s.offers);
   if (s.models) modelRoutes(app, s.models);

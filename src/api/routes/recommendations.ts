@@ -36,7 +36,7 @@ export interface ClientAnswer {
   items: { product: string; score: number; reasons: string[] }[];
 }
 
-async function answerFor(app: FastifyInstance, clientId: string, k: number): Promise<ClientAnswer> {
+export async function answerFor(app: FastifyInstance, clientId: string, k: number): Promise<ClientAnswer> {
   const pre = await app.precomputed.get(clientId, k);
   if (pre !== null && pre.length > 0)
     return { client_id: clientId, source: 'precomputed', model_version: null, items: pre };
