@@ -31,23 +31,23 @@ export function ProfileCard({ client, codeOf }: { client: ClientAnswer; codeOf: 
           <div className="kpi" key={k}>
             <div className="value" style={{ fontSize: '1.15rem', overflowWrap: 'anywhere' }}>
               {show(k, client.profile[k] ?? null)}
-              {k === 'renta' && client.profile.renta_imputed === true ? ' *' : ''}
             </div>
-            <div className="label">{label(k)}</div>
+            <div className="label">
+              {label(k)}
+              {k === 'renta' && client.profile.renta_imputed === true ? ` · ${label('renta_imputed')}` : ''}
+            </div>
           </div>
         ))}
-        <div className="kpi" data-testid="client-segment">
-          <div className="value" style={{ fontSize: '1.15rem' }}>
-            {client.segment ? `${client.segment.segment} · ${client.segment.name}` : '—'}
-          </div>
-          <div className="label">{t('segment')}</div>
-          {client.segment && client.segment.path.length > 0 && (
-            <div className="label" style={{ fontSize: '0.75rem' }}>
-              {client.segment.path.join(' → ')}
-            </div>
-          )}
-        </div>
       </div>
+      <p data-testid="client-segment">
+        <strong>{t('segment')}:</strong>{' '}
+        {client.segment ? `${client.segment.segment} · ${client.segment.name}` : t('noSegment')}
+        {client.segment && client.segment.path.length > 0 && (
+          <span className="state-detail" style={{ display: 'block', overflowWrap: 'anywhere' }}>
+            {client.segment.path.join(' → ')}
+          </span>
+        )}
+      </p>
       <h3 style={{ fontSize: '1rem', margin: '0.5rem 0' }}>{t('held')}</h3>
       <p data-testid="client-products">
         {client.products.length === 0

@@ -20,7 +20,7 @@ export function Timeline({ client }: { client: ClientAnswer }) {
       },
       grid: { left: 110, right: 12, top: 8, bottom: 56 },
       xAxis: { type: 'category', data: months.map((m) => m.slice(0, 7)), splitArea: { show: true } },
-      yAxis: { type: 'category', data: codes, axisLabel: { fontSize: 10 } },
+      yAxis: { type: 'category', data: codes, inverse: true, axisLabel: { fontSize: 10 } },
       visualMap: {
         type: 'piecewise',
         orient: 'horizontal',
