@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, ApiError } from '../api';
+import { useSession } from '../auth';
 import { PageHeader } from '../components/Layout';
 import { Empty, ErrorState, Loading } from '../components/States';
 import { useCommon, useMessages } from '../i18n';
@@ -18,6 +19,7 @@ const ID_RE = /^[1-9][0-9]{0,9}$/;
 export function Client() {
   const common = useCommon();
   const t = useMessages(CLIENT_TEXT);
+  const { can } = useSession();
   const [params, setParams] = useSearchParams();
   const id = params.get('id') ?? '';
   const [input, setInput] = useState(id);
@@ -88,7 +90,7 @@ export function Client() {
           <ProfileCard client={client} codeOf={codeOf} />
           <Timeline client={client} />
           <Recommendations client={client} />
-          <Offers key={client.client_id} client={client} />
+          {can('recommend') && <Offers key={client.client_id} client={client} />}
         </div>
       )}
     </>
