@@ -39,7 +39,14 @@ describe('web UI session (cookie) and the static web app', () => {
     expect(r.json()).toEqual({
       name: 'operator',
       role: 'operator',
-      permissions: ['recommend', 'feedback.write', 'history.read', 'segments.read'],
+      permissions: [
+        'recommend',
+        'feedback.write',
+        'history.read',
+        'segments.read',
+        'clients.read',
+        'data.read',
+      ],
     });
     const set = String(r.headers['set-cookie']);
     expect(set).toMatch(

@@ -11,10 +11,10 @@ export interface NavItem {
 export const NAV: readonly NavItem[] = [
   { path: '/', label: 'navOverview', permission: 'stats.read' },
   { path: '/history', label: 'navHistory', permission: 'history.read' },
-  { path: '/client', label: 'navClient', permission: 'recommend' },
+  { path: '/client', label: 'navClient', permission: 'clients.read' },
   { path: '/playground', label: 'navPlayground', permission: 'recommend' },
   { path: '/segments', label: 'navSegments', permission: 'segments.read' },
-  { path: '/data', label: 'navData', permission: 'models.read' },
+  { path: '/data', label: 'navData', permission: 'data.read' },
   { path: '/experiments', label: 'navExperiments', permission: 'models.read' },
   { path: '/users', label: 'navUsers', permission: 'users.manage' },
 ];

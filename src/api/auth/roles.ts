@@ -14,13 +14,15 @@ export const PERMISSIONS = [
   'recommendations.load', // POST /v1/recommendations/load
   'users.manage', // /v1/users
   'segments.read', // GET /v1/segments/model
+  'clients.read', // GET /v1/clients/:id
+  'data.read', // GET /v1/data/eda
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   api: ['recommend', 'feedback.write'],
-  operator: ['recommend', 'feedback.write', 'history.read', 'segments.read'],
-  analyst: ['history.read', 'stats.read', 'models.read', 'segments.read'],
+  operator: ['recommend', 'feedback.write', 'history.read', 'segments.read', 'clients.read', 'data.read'],
+  analyst: ['history.read', 'stats.read', 'models.read', 'segments.read', 'clients.read', 'data.read'],
   admin: PERMISSIONS,
 };
 

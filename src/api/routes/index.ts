@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { complianceRoutes } from './compliance.js';
 import { feedbackBulkRoutes } from './feedback-bulk.js';
+import { clientRoutes } from './clients.js';
+import { dataRoutes } from './data.js';
 import { feedbackRoutes } from './feedback.js';
 import { healthRoutes } from './health.js';
 import { historyRoutes } from './history.js';
@@ -28,6 +30,8 @@ export function registerRoutes(app: FastifyInstance): void {
   sessionRoutes(app);
   recommendationRoutes(app);
   recommendationLoadRoutes(app);
+  clientRoutes(app);
+  dataRoutes(app);
   if (s.segments) segmentRoutes(app, s.segments);
   if (s.offers) offerRoutes(app, s.offers);
   complianceRoutes(app);

@@ -40,11 +40,11 @@ export interface ClientAnswer {
   excluded?: ExcludedItem[];
 }
 
-async function answerFor(
+export async function answerFor(
   app: FastifyInstance,
   clientId: string,
   k: number,
-  options: DecisionOptions,
+  options: DecisionOptions = {},
 ): Promise<ClientAnswer> {
   const service: RecommendationService | undefined = app.services.recommendations;
   // With a decision policy, every stored item is read: the eligible ones are re-ranked, top k kept.
