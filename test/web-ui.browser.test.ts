@@ -3,6 +3,8 @@
  * against a real server on embedded defaults with a small demo dataset and trained models. Each
  * test saves a screenshot to `docs/screenshots/`.
  */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -160,6 +162,55 @@ describe('web UI in headless Chromium (real server, demo data, trained models)',
     expect(await p.textContent('[data-testid="assign-result"]')).toMatch(/Сегмент \d+/);
     expect(await p.locator('[data-testid="assign-result"] li').count()).toBeGreaterThan(0);
     await screenshot(p, 'segments');
+  });
+
+  it('Client and Data: a client of the dataset with products by month, recommendations and offers; the analysis', async () => {
+    // A client id of the demo file the server ingested (second column of the first data row).
+    const csv = await readFile(path.join(ui.config.dataDir, 'demo', 'train_ver2-demo.csv'), 'utf8');
+    const id = csv.split('\n')[1].split(',')[1].replaceAll('"', '').trim();
+    expect(id).toMatch(/^\d+$/);
+    const p = await page();
+    await logIn(p, ui.url, 'admin', ADMIN_PASSWORD);
+    await p.goto(`${ui.url}/client?id=${id}`);
+    await p.waitForSelector('[data-testid="client-page"]');
+    await p.waitForSelector('[data-testid="client-timeline"] canvas');
+    expect(await p.textContent('[data-testid="client-month"]')).toMatch(/\d{4}-\d{2}/);
+    const recommended = await p.locator('[data-testid="client-recommendations"] tbody tr').count();
+    expect(recommended).toBeGreaterThan(0);
+    // Without consent the bank's policy excludes the consent channels, and the page says why.
+    const offersForm = '[data-testid="client-page"] form';
+    await p.click(`${offersForm} button[type="submit"]`);
+    await p.waitForSelector('[data-testid="client-offers"]');
+    const cards = '[data-testid="client-offers"] [data-testid^="offer"]';
+    expect(await p.locator(cards).count()).toBeGreaterThan(0);
+    const excluded = await p.locator('[data-testid="offer-excluded"]').allTextContents();
+    expect(excluded.length).toBeGreaterThan(0);
+    expect(excluded.join(' ')).toContain('CONSENT_MISSING');
+    // With consent, texts come back with confidence and the compliance verdict.
+    await p.getByLabel('Клиент дал согласие на рекламу').check();
+    // The consent channels excluded before now get texts: no CONSENT_MISSING is left.
+    await p.click(`${offersForm} button[type="submit"]`);
+    await p.waitForSelector('[data-testid="client-offers"] [data-testid="offer"]');
+    expect(await p.locator('[data-testid="client-offers"] [data-testid="offer"]').count()).toBeGreaterThan(0);
+    expect((await p.locator('[data-testid="offer-excluded"]').allTextContents()).join(' ')).not.toContain(
+      'CONSENT_MISSING',
+    );
+    await screenshot(p, 'client');
+
+    await p.click('#main-nav >> text=Данные');
+    for (const chart of [
+      'popularity',
+      'ownership',
+      'additions',
+      'seasonality',
+      'age',
+      'income',
+      'segments',
+      'channels',
+    ])
+      await p.waitForSelector(`[data-testid="chart-${chart}"] canvas`);
+    await p.waitForSelector('[data-testid="quality-kpis"]');
+    await screenshot(p, 'data');
   });
 
   it('Experiments & models: lists runs, compares two, shows the registry', async () => {

@@ -82,6 +82,30 @@ export interface OfferAnswer {
   model_version?: string | null;
 }
 
+/** Why the decision policy does not allow a product (or a product on a channel) for a client. */
+export interface ExcludedItem {
+  product: string;
+  channel?: string;
+  rule: string;
+  reason: string;
+}
+
+/** An item of `POST /v1/offers` the policy does not allow: no text, the reasons instead. */
+export interface ExcludedOffer {
+  client_id: number;
+  product: string;
+  channel: string;
+  eligible: false;
+  excluded: ExcludedItem[];
+}
+
+/** One answer item of `POST /v1/offers`: a generated offer or an exclusion. */
+export type OfferResult = OfferAnswer | ExcludedOffer;
+
+export function isExcludedOffer(o: OfferResult): o is ExcludedOffer {
+  return (o as Partial<ExcludedOffer>).eligible === false;
+}
+
 export interface ComplianceResult {
   compliant: boolean;
   findings: Finding[];

@@ -10,7 +10,7 @@ import { DataTable } from '../components/DataTable';
 import { Card, PageHeader } from '../components/Layout';
 import { Async, ErrorState, Loading } from '../components/States';
 import { useCommon, useFormat, useLang, useMessages } from '../i18n';
-import type { CatalogInfo, HistoryPage, OfferAnswer } from '../types';
+import { isExcludedOffer, type CatalogInfo, type HistoryPage, type OfferResult } from '../types';
 import { useApi } from '../useApi';
 import { CheckText } from './CheckText';
 import { Findings } from './Findings';
@@ -49,7 +49,7 @@ function Generator({ catalog }: { catalog: CatalogInfo }) {
   const [channels, setChannels] = useState<string[]>(['SMS']);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [answers, setAnswers] = useState<OfferAnswer[] | null>(null);
+  const [answers, setAnswers] = useState<OfferResult[] | null>(null);
 
   // Picking a client: the features sent with the latest offer request for it, from the history.
   const fromHistory = () => {
@@ -94,7 +94,7 @@ function Generator({ catalog }: { catalog: CatalogInfo }) {
       channels.map((channel) => ({ client_id: id, features: parsed, product, channel })),
     );
     setBusy(true);
-    api.post<OfferAnswer[]>('/v1/offers', items).then(
+    api.post<OfferResult[]>('/v1/offers', items).then(
       (r) => {
         setAnswers(r);
         setBusy(false);
@@ -200,34 +200,58 @@ function Generator({ catalog }: { catalog: CatalogInfo }) {
         <DataTable
           testId="offer-results"
           rows={answers}
-          rowKey={(a) => a.offer_id}
+          rowKey={(a) => (isExcludedOffer(a) ? `${a.product}-${a.channel}` : a.offer_id)}
           columns={[
             { key: 'p', header: t('product'), render: (a) => a.product },
             { key: 'c', header: t('channel'), render: (a) => a.channel },
             {
               key: 't',
               header: t('text'),
-              render: (a) => (
-                <div className="offer-text">
-                  {a.subject && <strong>{a.subject}</strong>}
-                  {a.title && <strong>{a.title}</strong>}
-                  <div>{a.text}</div>
-                  {a.compliance_fallback && <span className="badge bad">{t('fallback')}</span>}
-                </div>
-              ),
+              render: (a) =>
+                isExcludedOffer(a) ? (
+                  <div className="offer-text" data-testid="offer-excluded">
+                    <span className="badge bad">{t('notOffered')}</span>
+                    <ul style={{ margin: 0, paddingLeft: '1rem' }}>
+                      {a.excluded.map((x, i) => (
+                        <li key={i}>
+                          {x.rule}: {x.reason}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                ) : (
+                  <div className="offer-text">
+                    {a.subject && <strong>{a.subject}</strong>}
+                    {a.title && <strong>{a.title}</strong>}
+                    <div>{a.text}</div>
+                    {a.compliance_fallback && <span className="badge bad">{t('fallback')}</span>}
+                  </div>
+                ),
             },
             {
               key: 'conf',
               header: t('confidence'),
-              render: (a) => (
-                <span title={String(a.confidence)}>
-                  <span className="confidence" style={{ width: `${Math.round(a.confidence * 60)}px` }} />
-                  {f.percent(a.confidence)}
-                </span>
-              ),
+              render: (a) =>
+                isExcludedOffer(a) ? (
+                  '—'
+                ) : (
+                  <span title={String(a.confidence)}>
+                    <span className="confidence" style={{ width: `${Math.round(a.confidence * 60)}px` }} />
+                    {f.percent(a.confidence)}
+                  </span>
+                ),
             },
-            { key: 'sms', header: t('sms'), align: 'right', render: (a) => a.sms_segments ?? '—' },
-            { key: 'f', header: t('findings'), render: (a) => <Findings findings={a.findings ?? []} /> },
+            {
+              key: 'sms',
+              header: t('sms'),
+              align: 'right',
+              render: (a) => (isExcludedOffer(a) ? '—' : (a.sms_segments ?? '—')),
+            },
+            {
+              key: 'f',
+              header: t('findings'),
+              render: (a) => (isExcludedOffer(a) ? '—' : <Findings findings={a.findings ?? []} />),
+            },
           ]}
         />
       )}

@@ -8,7 +8,8 @@ import { Card } from '../../components/Layout';
 import { Empty, ErrorState, Loading } from '../../components/States';
 import { useFormat, useMessages } from '../../i18n';
 import { CLIENT_TEXT } from './strings';
-import type { ClientAnswer, OfferAnswer } from './types';
+import { isExcludedOffer, type OfferResult } from '../../types';
+import type { ClientAnswer } from './types';
 
 /** The profile as offer features: scalar values only, plus the consent flag when given. */
 function features(client: ClientAnswer, consent: boolean): Record<string, string | number | boolean | null> {
@@ -28,7 +29,7 @@ export function Offers({ client }: { client: ClientAnswer }) {
   const [chosen, setChosen] = useState<Set<string>>(() => new Set(channels.slice(0, 3).map((c) => c.code)));
   const [top, setTop] = useState(2);
   const [consent, setConsent] = useState(false);
-  const [state, setState] = useState<{ loading: boolean; error: unknown; offers: OfferAnswer[] | null }>({
+  const [state, setState] = useState<{ loading: boolean; error: unknown; offers: OfferResult[] | null }>({
     loading: false,
     error: null,
     offers: null,
@@ -50,7 +51,7 @@ export function Offers({ client }: { client: ClientAnswer }) {
     );
     setState({ loading: true, error: null, offers: null });
     try {
-      setState({ loading: false, error: null, offers: await api.post<OfferAnswer[]>('/v1/offers', items) });
+      setState({ loading: false, error: null, offers: await api.post<OfferResult[]>('/v1/offers', items) });
     } catch (e) {
       setState({ loading: false, error: e, offers: null });
     }
@@ -122,56 +123,72 @@ export function Offers({ client }: { client: ClientAnswer }) {
         <div data-testid="client-offers">
           <p className="state-detail">{t('offerCount', { n: state.offers.length })}</p>
           <div className="grid">
-            {state.offers.map((o) => (
-              <article key={o.offer_id} className="card" data-testid="offer">
-                <h3 style={{ fontSize: '1rem', margin: '0 0 0.4rem' }}>
-                  {o.product} · {o.channel}
-                </h3>
-                {o.subject && (
-                  <p style={{ margin: '0 0 0.3rem' }}>
-                    <strong>{o.subject}</strong>
-                  </p>
-                )}
-                {o.title && (
-                  <p style={{ margin: '0 0 0.3rem' }}>
-                    <strong>{o.title}</strong>
-                  </p>
-                )}
-                <p style={{ whiteSpace: 'pre-wrap', margin: '0 0 0.5rem' }}>{o.text || '—'}</p>
-                <dl
-                  style={{
-                    display: 'grid',
-                    gridTemplateColumns: 'auto 1fr',
-                    gap: '0.2rem 0.6rem',
-                    margin: 0,
-                  }}
-                >
-                  <dt>{t('confidence')}</dt>
-                  <dd style={{ margin: 0 }}>{f.percent(o.confidence)}</dd>
-                  {o.sms_segments != null && (
-                    <>
-                      <dt>{t('smsSegments')}</dt>
-                      <dd style={{ margin: 0 }}>{o.sms_segments}</dd>
-                    </>
+            {state.offers.map((o) =>
+              isExcludedOffer(o) ? (
+                <article key={`${o.product}-${o.channel}`} className="card" data-testid="offer-excluded">
+                  <h3 style={{ fontSize: '1rem', margin: '0 0 0.4rem' }}>
+                    {o.product} · {o.channel}
+                  </h3>
+                  <span className="badge bad">{t('notOffered')}</span>
+                  <ul style={{ margin: '0.4rem 0 0', paddingLeft: '1rem' }}>
+                    {o.excluded.map((x, i) => (
+                      <li key={i}>
+                        {x.rule}: {x.reason}
+                      </li>
+                    ))}
+                  </ul>
+                </article>
+              ) : (
+                <article key={o.offer_id} className="card" data-testid="offer">
+                  <h3 style={{ fontSize: '1rem', margin: '0 0 0.4rem' }}>
+                    {o.product} · {o.channel}
+                  </h3>
+                  {o.subject && (
+                    <p style={{ margin: '0 0 0.3rem' }}>
+                      <strong>{o.subject}</strong>
+                    </p>
                   )}
-                  <dt>{t('compliance')}</dt>
-                  <dd style={{ margin: 0 }}>
-                    {(o.findings ?? []).length === 0 ? (
-                      <span className="badge ok">{t('compliant')}</span>
-                    ) : (
-                      <ul style={{ margin: 0, paddingLeft: '1rem' }}>
-                        {(o.findings ?? []).map((x, i) => (
-                          <li key={i}>
-                            <span className="badge bad">{x.severity}</span> {x.code}: {x.message}
-                          </li>
-                        ))}
-                      </ul>
+                  {o.title && (
+                    <p style={{ margin: '0 0 0.3rem' }}>
+                      <strong>{o.title}</strong>
+                    </p>
+                  )}
+                  <p style={{ whiteSpace: 'pre-wrap', margin: '0 0 0.5rem' }}>{o.text || '—'}</p>
+                  <dl
+                    style={{
+                      display: 'grid',
+                      gridTemplateColumns: 'auto 1fr',
+                      gap: '0.2rem 0.6rem',
+                      margin: 0,
+                    }}
+                  >
+                    <dt>{t('confidence')}</dt>
+                    <dd style={{ margin: 0 }}>{f.percent(o.confidence)}</dd>
+                    {o.sms_segments != null && (
+                      <>
+                        <dt>{t('smsSegments')}</dt>
+                        <dd style={{ margin: 0 }}>{o.sms_segments}</dd>
+                      </>
                     )}
-                    {o.compliance_fallback === true && <span className="badge">{t('fallbackUsed')}</span>}
-                  </dd>
-                </dl>
-              </article>
-            ))}
+                    <dt>{t('compliance')}</dt>
+                    <dd style={{ margin: 0 }}>
+                      {(o.findings ?? []).length === 0 ? (
+                        <span className="badge ok">{t('compliant')}</span>
+                      ) : (
+                        <ul style={{ margin: 0, paddingLeft: '1rem' }}>
+                          {(o.findings ?? []).map((x, i) => (
+                            <li key={i}>
+                              <span className="badge bad">{x.severity}</span> {x.code}: {x.message}
+                            </li>
+                          ))}
+                        </ul>
+                      )}
+                      {o.compliance_fallback === true && <span className="badge">{t('fallbackUsed')}</span>}
+                    </dd>
+                  </dl>
+                </article>
+              ),
+            )}
           </div>
         </div>
       )}
