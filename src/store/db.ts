@@ -18,7 +18,7 @@
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { isAppError } from '../errors.js';
-import { openPgliteThread } from './db-pglite-thread.js';
+import { openEmbedded } from './db-embedded.js';
 import { openPostgres } from './db-postgres.js';
 import { migrate } from './migrate.js';
 
@@ -51,15 +51,15 @@ export interface OpenDatabaseOptions {
 }
 
 /**
- * Opens the configured database — PostgreSQL when `config.databaseUrl` is set, else PGlite in
- * `<config.dataDir>/pglite`, on a worker thread of its own (`db-pglite-thread.ts`) — and brings
- * its schema up to date before returning it.
+ * Opens the configured database — PostgreSQL when `config.databaseUrl` is set, else the embedded
+ * PGlite in `<config.dataDir>/pglite`, shared by every process that opens that directory
+ * (`db-embedded.ts`) — and brings its schema up to date before returning it.
  */
 export async function openDatabase(config: Config, options: OpenDatabaseOptions = {}): Promise<Database> {
   const db =
     config.databaseUrl !== ''
       ? await openPostgres(config.databaseUrl)
-      : await openPgliteThread({ dataDir: pgliteDir(config) });
+      : await openEmbedded(pgliteDir(config));
   if (options.migrate === false) return db;
   try {
     await migrate(db);

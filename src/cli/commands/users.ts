@@ -11,8 +11,9 @@ interface UserFlags extends CommonFlags {
 
 /**
  * `nextoffer users add|list|disable|enable|passwd`: API users in the database. Without
- * `--password` a password is generated and printed once. A running server notices a password
- * change or a disabled user once its credential cache expires (NEXTOFFER_AUTH_CACHE_SECONDS).
+ * `--password` a password is generated and printed once. The change is in the database at once,
+ * also next to a running server on the same data dir (it hosts the embedded database and this
+ * command connects to it); the server re-checks a cached login after NEXTOFFER_AUTH_CACHE_SECONDS.
  */
 export function registerUsers(program: Command): void {
   const users = program
