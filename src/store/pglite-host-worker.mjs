@@ -19,6 +19,7 @@
  * when it cannot start; on a `'close'` message it stops listening, closes PGlite and posts
  * `{ closed: true }`.
  */
+import { Buffer } from 'node:buffer';
 import { createServer } from 'node:net';
 import { mkdir, rm } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -26,7 +27,10 @@ import { PGlite } from '@electric-sql/pglite';
 
 if (parentPort === null) throw new Error('pglite-host-worker.mjs must run in a worker thread');
 const port = parentPort;
-const { dataDir, socketPath } = /** @type {{ dataDir: string, socketPath: string }} */ (workerData);
+// workerData is typed `any` by Node; its shape is the one db-embedded.ts posts.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
+const options = /** @type {{ dataDir: string, socketPath: string }} */ (/** @type {unknown} */ (workerData));
+const { dataDir, socketPath } = options;
 
 const SSL_REQUEST = 80877103;
 const GSS_REQUEST = 80877104;
