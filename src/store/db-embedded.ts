@@ -244,15 +244,15 @@ export class EmbeddedDatabase implements Database {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.#run((db) => db.query<T>(sql, params), hostAbsent);
+    return this.#run('query', (db) => db.query<T>(sql, params), hostAbsent);
   }
 
   async exec(sql: string): Promise<void> {
-    return this.#run((db) => db.exec(sql), hostAbsent);
+    return this.#run('exec', (db) => db.exec(sql), hostAbsent);
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.#run((db) => db.transaction(fn), hostLost);
+    return this.#run('transaction', (db) => db.transaction(fn), hostLost);
   }
 
   async close(): Promise<void> {
@@ -266,8 +266,13 @@ export class EmbeddedDatabase implements Database {
     }
   }
 
-  async #run<T>(op: (db: Database) => Promise<T>, retryable: (e: unknown) => boolean): Promise<T> {
-    if (this.#closed) throw new AppError('DB_ERROR', 'The database was used after it was closed');
+  async #run<T>(
+    operation: string,
+    op: (db: Database) => Promise<T>,
+    retryable: (e: unknown) => boolean,
+  ): Promise<T> {
+    if (this.#closed)
+      throw new AppError('DB_ERROR', `db.${operation}() was called after the database was closed`);
     const session = this.#session;
     try {
       return await op(session.db);
