@@ -23,7 +23,7 @@ import {
 import { account, writeQuarantine, type DuckReject } from './quarantine.js';
 import { formatReport, outputStats, quarantineSummary, rentaStats, type QualityReport } from './report.js';
 import { scanFile, type ScanResult } from './scan.js';
-import { openSource } from './source.js';
+import { DEFAULT_LIMITS, openSource, type IngestLimits } from './source.js';
 import { lock, readError, skipped, sourceInfo, type IngestCtx } from './ingest-support.js';
 import { cleanQuerySql, outputColumnNames, readCsvSql } from './sql.js';
 
@@ -42,6 +42,8 @@ export interface IngestOptions {
   replace?: boolean;
   /** Fail instead of quarantining when more than this share of lines is bad (default 0.5). */
   maxQuarantineShare?: number;
+  /** Zip expansion and line length limits (default DEFAULT_LIMITS, as the config's defaults). */
+  limits?: Partial<IngestLimits>;
 }
 
 export interface IngestRun {
@@ -82,7 +84,8 @@ async function ingestInto(
 ): Promise<QualityReport> {
   if (run.signal?.aborted)
     throw new AppError('INGEST_FAILED', `${file}: cancelled; the dataset is unchanged`);
-  const source = await openSource(file, ctx.staging);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const source = await openSource(file, ctx.staging, limits);
   const name = DATASET_BY_LAYOUT[source.layout];
   const dir = datasetDir(options.dataDir, name);
   const previous = await currentManifest(options.dataDir, name);

@@ -79,7 +79,14 @@ export function account(
   return { linesRead, rowsIngested, quarantined, byRule };
 }
 
-const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+/**
+ * One CSV field of quarantine.csv. A value a spreadsheet would read as a formula (leading `=`,
+ * `+`, `-`, `@`, tab or CR: OWASP "CSV injection") is prefixed with a single quote.
+ */
+export function csvField(value: string): string {
+  const s = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
 
 /** Writes `line,rule,message,raw` rows, in line order. */
 export async function writeQuarantine(file: string, lines: QuarantinedLine[]): Promise<void> {
