@@ -22,6 +22,7 @@ import {
 } from './dataset.js';
 import { account, writeQuarantine, type DuckReject } from './quarantine.js';
 import { formatReport, outputStats, quarantineSummary, rentaStats, type QualityReport } from './report.js';
+import { writeWithoutLines } from './sanitize.js';
 import { scanFile, type ScanResult } from './scan.js';
 import { DEFAULT_LIMITS, openSource, type IngestLimits } from './source.js';
 import { lock, readError, skipped, sourceInfo, type IngestCtx } from './ingest-support.js';
@@ -108,6 +109,9 @@ async function ingestInto(
     const scanP = scanFile(source.csvPath, {
       gzip: source.gzip,
       latin1: source.latin1,
+      maxLineBytes: limits.maxLineBytes,
+      // The CSV reader must not read those lines: it is stopped and rerun on a copy without them.
+      onProblem: () => duck.conn.interrupt(),
       signal: run.signal,
     }).then((s) => {
       scanned = s;
@@ -117,11 +121,32 @@ async function ingestInto(
     });
     const abort = () => duck.conn.interrupt();
     run.signal?.addEventListener('abort', abort);
-    const copySql =
-      `COPY (${cleanQuerySql(readCsvSql(source.csvPath, source.header, source), source.layout)}) ` +
+    const copySql = (csv: string, gzip: boolean) =>
+      `COPY (${cleanQuerySql(readCsvSql(csv, source.header, { latin1: source.latin1, gzip }), source.layout)}) ` +
       `TO ${sqlString(outDir)} (FORMAT parquet, PARTITION_BY (fecha_dato), WRITE_PARTITION_COLUMNS true, PARQUET_VERSION v2)`;
-    const copyP = duck.conn.run(copySql).then((r) => r.rowsChanged);
-    const [scanR, copyR] = await Promise.allSettled([scanP, copyP]);
+    const copyP = duck.conn.run(copySql(source.csvPath, source.gzip)).then((r) => r.rowsChanged);
+    const settled = await Promise.allSettled([scanP, copyP]);
+    const scanR = settled[0];
+    let copyR = settled[1];
+    if (
+      scanR.status === 'fulfilled' &&
+      scanR.value.problems.length > 0 &&
+      !duplicate &&
+      !run.signal?.aborted
+    ) {
+      // Rerun the reader on a copy where the problem lines are empty (same line numbers).
+      const clean = path.join(ctx.staging, 'sanitized.csv');
+      await writeWithoutLines(
+        source.csvPath,
+        source.gzip,
+        new Set(scanR.value.problems.map((p) => p.line)),
+        clean,
+        run.signal,
+      );
+      await rm(outDir, { recursive: true, force: true });
+      await duck.conn.run('DROP TABLE IF EXISTS rejects; DROP TABLE IF EXISTS reject_scans');
+      [copyR] = await Promise.allSettled([duck.conn.run(copySql(clean, false)).then((r) => r.rowsChanged)]);
+    }
     clearInterval(timer);
     run.signal?.removeEventListener('abort', abort);
     if (run.signal?.aborted)

@@ -93,3 +93,59 @@ describe('quarantine.csv cells', () => {
     expect(q[1]).toMatch(/^41,[a-z_]+,.*,'=cmd\|calc!A1$/);
   });
 });
+
+describe('problem lines are quarantined with their exact line number', () => {
+  async function run(name: string, body: Buffer, maxLineBytes?: number) {
+    const dir = await tempDir();
+    const file = path.join(dir, name);
+    writeFileSync(file, body);
+    const report = await ingest(file, {
+      dataDir: path.join(dir, 'data'),
+      threads: 1,
+      limits: maxLineBytes ? { maxLineBytes } : {},
+    });
+    const { readFileSync } = await import('node:fs');
+    return { report, csv: readFileSync(report.quarantineFile!, 'utf8').split('\n') };
+  }
+  const lines = headLines();
+  const join = (parts: (string | Buffer)[]) =>
+    Buffer.concat(parts.flatMap((p) => [Buffer.isBuffer(p) ? p : Buffer.from(p), Buffer.from('\n')]));
+
+  it('a line over the limit is line_too_long, the rest ingested', async () => {
+    const long = `${lines[5]},${'x'.repeat(300_000)}`;
+    const { report, csv } = await run(
+      'long.csv',
+      join([lines[0], ...lines.slice(1, 300), long, ...lines.slice(300, 400)]),
+      64 * 1024,
+    );
+    expect(report.rowsIngested).toBe(399);
+    expect(report.firstQuarantined).toMatchObject([{ line: 301, rule: 'line_too_long' }]);
+    expect(csv[1]).toMatch(/^301,line_too_long,/);
+    expect(csv[1].length).toBeLessThan(400); // only the first bytes of the line are kept
+  });
+
+  it('one Latin-1 line in a UTF-8 file is invalid_utf8, not the file refused', async () => {
+    const latin1 = Buffer.from(
+      lines[7].replace('ES,', 'ES,').replace(/,"?[A-Z ]+"?,/, ',"CORUÑA, A",'),
+      'latin1',
+    );
+    const { report, csv } = await run(
+      'latin1.csv',
+      join([lines[0], ...lines.slice(1, 6000), latin1, ...lines.slice(6000, 7000)]),
+    );
+    expect(report.source.encoding).toBe('utf-8');
+    expect(report.rowsIngested).toBe(6999);
+    expect(report.firstQuarantined).toMatchObject([{ line: 6001, rule: 'invalid_utf8' }]);
+    expect(csv[1]).toMatch(/^6001,invalid_utf8,/);
+  });
+
+  it('an unclosed quote at line 202 is quarantined as line 202', async () => {
+    const { report, csv } = await run(
+      'quote.csv',
+      join([lines[0], ...lines.slice(1, 201), lines[201].replace(',', ',"'), ...lines.slice(202, 400)]),
+    );
+    expect(report.rowsIngested).toBe(398);
+    expect(report.firstQuarantined).toMatchObject([{ line: 202, rule: 'bad_quoting' }]);
+    expect(csv[1]).toMatch(/^202,bad_quoting,/);
+  });
+});

@@ -51,6 +51,8 @@ export function account(
     });
   }
   const quarantined = [...rejected.values()];
+  for (const p of scan.problems)
+    quarantined.push({ line: p.line, rule: p.rule, message: QUARANTINE_RULES[p.rule], raw: p.raw });
   for (const line of scan.blankLines)
     quarantined.push({ line, rule: 'blank_line', message: QUARANTINE_RULES.blank_line, raw: '' });
   const badKeys = scan.badKeys.filter((b) => !rejected.has(b.line));

@@ -3,6 +3,7 @@
  * the CSV of a zip, reads the header line and matches it against the train/test layouts, and
  * decides the text encoding. Every failure is an AppError naming the file and the problem.
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -132,17 +133,31 @@ function looksBinary(sample: Buffer): number {
   return -1;
 }
 
-function isUtf8(sample: Buffer): boolean {
-  // The sample may end inside a multi-byte character: drop up to 3 trailing bytes.
-  for (let cut = 0; cut < 4; cut++) {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(sample.subarray(0, sample.length - cut));
-      return true;
-    } catch {
-      if (sample.length - cut <= 0) return false;
+/**
+ * Is the text UTF-8? Counted per line of the sample holding non-ASCII bytes: Latin-1 when more of
+ * them are invalid UTF-8 than valid, so one Latin-1 line in a UTF-8 file is that line's problem
+ * (quarantined as `invalid_utf8`), not the file's encoding.
+ */
+function isUtf8Text(sample: Buffer): boolean {
+  let valid = 0;
+  let invalid = 0;
+  let start = 0;
+  while (start < sample.length) {
+    let end = sample.indexOf(10, start);
+    const last = end < 0;
+    if (last) end = sample.length;
+    const line = sample.subarray(start, end);
+    if (line.some((b) => b >= 0x80)) {
+      // The sample may end inside a multi-byte character: the last line may lose up to 3 bytes.
+      let ok = isUtf8(line);
+      for (let cut = 1; !ok && last && cut < 4 && cut < line.length; cut++)
+        ok = isUtf8(line.subarray(0, line.length - cut));
+      if (ok) valid++;
+      else invalid++;
     }
+    start = end + 1;
   }
-  return false;
+  return invalid <= valid;
 }
 
 async function extractZip(file: string, workDir: string, limits: IngestLimits): Promise<string> {
@@ -233,7 +248,7 @@ export async function openSource(
   const nl = sample.indexOf(10);
   if (nl < 0 && sample.length >= SAMPLE)
     throw new AppError('INPUT_CORRUPT', `${file}: no line break in the first MiB; not a CSV file`);
-  const latin1 = !isUtf8(sample);
+  const latin1 = !isUtf8Text(sample);
   const headerLine = sample.toString(latin1 ? 'latin1' : 'utf8', 0, nl < 0 ? sample.length : nl);
   const { layout, header } = matchHeader(file, headerLine);
   return { path: file, format, csvPath, gzip, bytes: st.size, layout, header, latin1 };
