@@ -77,6 +77,26 @@ export const SETTINGS = {
     default: '',
     description: 'DuckDB memory limit, e.g. `8GB`. Empty: DuckDB default (80 % of RAM).',
   },
+  ingestZipMaxMib: {
+    env: 'NEXTOFFER_INGEST_ZIP_MAX_MIB',
+    kind: 'int',
+    default: '16384',
+    description:
+      'Ingest: largest size (MiB) a zip may expand to; beyond it the ingest stops and removes what it extracted.',
+  },
+  ingestZipMaxRatio: {
+    env: 'NEXTOFFER_INGEST_ZIP_MAX_RATIO',
+    kind: 'number',
+    default: '100',
+    description:
+      'Ingest: largest expansion ratio (expanded / compressed bytes) of a zip; the real `train_ver2.csv.zip` is about 10.',
+  },
+  ingestMaxLineBytes: {
+    env: 'NEXTOFFER_INGEST_MAX_LINE_BYTES',
+    kind: 'int',
+    default: '1048576',
+    description: 'Ingest: longest line (bytes); a longer line is quarantined as `line_too_long`.',
+  },
   mlflowTrackingUri: {
     env: 'MLFLOW_TRACKING_URI',
     kind: 'url',

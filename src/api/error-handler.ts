@@ -46,6 +46,13 @@ export function toApiError(e: unknown): ApiError {
         code: 'SERVICE_UNAVAILABLE',
         message: 'The database is unreachable; retry later',
       };
+    // A DB_ERROR's message carries the SQL it ran (db-common.ts queryError): logged, never sent.
+    if (e.code === 'DB_ERROR')
+      return {
+        status: e.status,
+        code: e.code,
+        message: 'Database error; the request id identifies it in the server log',
+      };
     return { status: e.status, code: e.code, message: e.message, details: e.details };
   }
   const fe = e as Partial<FastifyError> & { validation?: unknown };
@@ -75,7 +82,7 @@ export function toApiError(e: unknown): ApiError {
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, e: unknown): FastifyReply {
   const err = toApiError(e);
-  if (err.status >= 500) request.log.error({ err: e }, err.message);
+  if (err.status >= 500) request.log.error({ err: e }, isAppError(e) ? e.message : err.message);
   else request.log.info({ code: err.code }, err.message);
   // Not for the web UI's requests (X-Requested-With): the browser would show its own login dialog.
   if (err.status === 401 && request.headers['x-requested-with'] === undefined)

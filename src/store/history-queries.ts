@@ -59,10 +59,36 @@ export function encodeCursor(startedAt: string, id: string): string {
   return Buffer.from(`${startedAt}|${id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [string, string] {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id))
-    throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor returned by this API');
+const CURSOR_AT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A real UTC instant in years 1..9999 (Date.parse accepts much more than Postgres does). */
+function isCursorInstant(at: string): boolean {
+  const m = CURSOR_AT.exec(at);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map(Number);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return false;
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  date.setUTCFullYear(y);
+  return date.getUTCDate() === d && date.getUTCMonth() === mo - 1;
+}
+
+/**
+ * Only what `encodeCursor` writes is a cursor: `<instant with microseconds>Z|<uuid>`, base64url,
+ * re-encoding to the same text. Anything else is a 400 naming the parameter, never a query.
+ */
+export function decodeCursor(cursor: string): [string, string] {
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [at, id] = parts;
+  if (
+    parts.length !== 2 ||
+    !isCursorInstant(at) ||
+    !CURSOR_ID.test(id) ||
+    encodeCursor(at, id) !== cursor.replace(/=+$/, '')
+  )
+    throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor returned by this API', {
+      details: [{ code: 'cursor_invalid', path: 'cursor', message: 'not a cursor returned by this API' }],
+    });
   return [at, id];
 }
 

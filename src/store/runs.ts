@@ -1,7 +1,9 @@
 /**
  * Experiment runs (`runs`, migration 002). Every train, evaluate and segment run is recorded with its
  * parameters, metrics, timings, data fingerprint, git commit and artifact keys. A run starts as
- * `running` and ends exactly once (`finish` or `fail`). Optional sinks (e.g. MLflow) receive each
+ * `running` and ends exactly once (`finish` or `fail`). While it runs, its process refreshes
+ * `heartbeat_at` (migration 011); a run whose heartbeat is older than `staleAfterMs` (its process
+ * was killed) is marked `aborted` by the next `start` or `list`. Optional sinks (e.g. MLflow) receive each
  * run as it starts and ends; a failing sink never fails the run, its error goes to `onSinkError`.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,7 +12,7 @@ import path from 'node:path';
 import { AppError, errorMessage } from '../errors.js';
 import type { Queryable } from './db.js';
 
-export type RunStatus = 'running' | 'succeeded' | 'failed';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'aborted';
 
 export interface RunRecord {
   id: string;
@@ -137,16 +139,37 @@ export function currentGitCommit(
 export interface RunsOptions {
   sinks?: readonly RunSink[];
   onSinkError?: (error: unknown, run: RunRecord) => void;
+  /** How often a running run's heartbeat is refreshed (default 30 s). */
+  heartbeatMs?: number;
+  /** A running run whose heartbeat is older than this is aborted (default 5 min). */
+  staleAfterMs?: number;
 }
+
+export const DEFAULT_HEARTBEAT_MS = 30_000;
+export const DEFAULT_STALE_AFTER_MS = 5 * 60_000;
 
 export class Runs {
   readonly #db: Queryable;
   readonly #sinks: readonly RunSink[];
   readonly #onSinkError: (error: unknown, run: RunRecord) => void;
+  readonly #heartbeatMs: number;
+  readonly #staleAfterMs: number;
+  readonly #beats = new Map<string, NodeJS.Timeout>();
 
   constructor(db: Queryable, options: RunsOptions = {}) {
     this.#db = db;
     this.#sinks = options.sinks ?? [];
+    this.#heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    this.#staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+    for (const [what, v] of [
+      ['heartbeatMs', this.#heartbeatMs],
+      ['staleAfterMs', this.#staleAfterMs],
+    ] as const)
+      if (!Number.isInteger(v) || v < 1) throw invalid(`${what} must be a positive integer, got ${v}`);
+    if (this.#staleAfterMs <= 2 * this.#heartbeatMs)
+      throw invalid(
+        `staleAfterMs (${this.#staleAfterMs}) must exceed twice heartbeatMs (${this.#heartbeatMs})`,
+      );
     this.#onSinkError =
       options.onSinkError ??
       ((error, run) => process.stderr.write(`warning: run ${run.id} not mirrored: ${errorMessage(error)}\n`));
@@ -166,6 +189,7 @@ export class Runs {
     if (!/^[a-z][a-z0-9_-]*$/.test(input.kind))
       throw invalid(`run kind ${JSON.stringify(input.kind)} must be a lower-case identifier`);
     if (input.name === '') throw invalid('run name must not be empty');
+    await this.abortStale();
     const gitCommit = input.gitCommit === undefined ? await currentGitCommit() : input.gitCommit;
     const [row] = await this.#db.query<Row>(
       `insert into runs (id, kind, name, params, data_fingerprint, git_commit)
@@ -180,11 +204,41 @@ export class Runs {
       ],
     );
     const run = toRecord(row);
+    this.#beat(run.id);
     await this.#notify(run, 'onStart');
     return run;
   }
 
+  /** Refreshes the heartbeat of a run of this process until it ends (the timer keeps no process alive). */
+  #beat(id: string): void {
+    const timer = setInterval(() => {
+      this.#db
+        .query(`update runs set heartbeat_at = now() where id = $1 and status = 'running'`, [id])
+        .catch((e: unknown) => process.stderr.write(`warning: run ${id} heartbeat: ${errorMessage(e)}\n`));
+    }, this.#heartbeatMs);
+    timer.unref();
+    this.#beats.set(id, timer);
+  }
+
+  #stopBeat(id: string): void {
+    clearInterval(this.#beats.get(id));
+    this.#beats.delete(id);
+  }
+
+  /** Marks `aborted` every running run whose heartbeat is stale; returns how many. */
+  async abortStale(): Promise<number> {
+    const rows = await this.#db.query<{ id: string }>(
+      `update runs set status = 'aborted', finished_at = heartbeat_at,
+              error = 'aborted: no heartbeat since ' || to_char(heartbeat_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' (the process was killed?)'
+        where status = 'running' and heartbeat_at < now() - make_interval(secs => $1::double precision / 1000)
+        returning id`,
+      [this.#staleAfterMs],
+    );
+    return rows.length;
+  }
+
   async finish(id: string, end: RunEnd = {}): Promise<RunRecord> {
+    this.#stopBeat(id);
     const rows = await this.#db.query<Row>(
       `update runs set status = 'succeeded', finished_at = now(), metrics = $2::jsonb, timings = $3::jsonb,
               artifacts = $4::jsonb
@@ -200,6 +254,7 @@ export class Runs {
   }
 
   async fail(id: string, error: unknown): Promise<RunRecord> {
+    this.#stopBeat(id);
     const rows = await this.#db.query<Row>(
       `update runs set status = 'failed', finished_at = now(), error = $2
         where id = $1 and status = 'running' returning ${COLUMNS}`,
@@ -234,6 +289,7 @@ export class Runs {
     const limit = filter.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
       throw invalid(`limit must be an integer in 1..10000`);
+    await this.abortStale();
     const rows = await this.#db.query<Row>(
       `select ${COLUMNS} from runs
         where ($1::text is null or kind = $1) and ($2::text is null or name = $2)

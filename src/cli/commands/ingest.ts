@@ -45,6 +45,11 @@ export async function runIngest(
         dataDir: config.dataDir,
         threads: intFlag('threads', flags.threads) ?? config.threads,
         memoryLimit: config.memoryLimit,
+        limits: {
+          zipMaxBytes: config.ingestZipMaxMib * 1024 * 1024,
+          zipMaxRatio: config.ingestZipMaxRatio,
+          maxLineBytes: config.ingestMaxLineBytes,
+        },
         force: flags.force,
         replace: flags.replace,
         maxQuarantineShare: numberFlag('max-quarantine-share', flags.maxQuarantineShare, 0, 1),

@@ -22,8 +22,9 @@ import {
 } from './dataset.js';
 import { account, writeQuarantine, type DuckReject } from './quarantine.js';
 import { formatReport, outputStats, quarantineSummary, rentaStats, type QualityReport } from './report.js';
+import { writeWithoutLines } from './sanitize.js';
 import { scanFile, type ScanResult } from './scan.js';
-import { openSource } from './source.js';
+import { DEFAULT_LIMITS, openSource, type IngestLimits } from './source.js';
 import { lock, readError, skipped, sourceInfo, type IngestCtx } from './ingest-support.js';
 import { cleanQuerySql, outputColumnNames, readCsvSql } from './sql.js';
 
@@ -42,6 +43,8 @@ export interface IngestOptions {
   replace?: boolean;
   /** Fail instead of quarantining when more than this share of lines is bad (default 0.5). */
   maxQuarantineShare?: number;
+  /** Zip expansion and line length limits (default DEFAULT_LIMITS, as the config's defaults). */
+  limits?: Partial<IngestLimits>;
 }
 
 export interface IngestRun {
@@ -82,7 +85,8 @@ async function ingestInto(
 ): Promise<QualityReport> {
   if (run.signal?.aborted)
     throw new AppError('INGEST_FAILED', `${file}: cancelled; the dataset is unchanged`);
-  const source = await openSource(file, ctx.staging);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const source = await openSource(file, ctx.staging, limits);
   const name = DATASET_BY_LAYOUT[source.layout];
   const dir = datasetDir(options.dataDir, name);
   const previous = await currentManifest(options.dataDir, name);
@@ -105,6 +109,9 @@ async function ingestInto(
     const scanP = scanFile(source.csvPath, {
       gzip: source.gzip,
       latin1: source.latin1,
+      maxLineBytes: limits.maxLineBytes,
+      // The CSV reader must not read those lines: it is stopped and rerun on a copy without them.
+      onProblem: () => duck.conn.interrupt(),
       signal: run.signal,
     }).then((s) => {
       scanned = s;
@@ -114,11 +121,32 @@ async function ingestInto(
     });
     const abort = () => duck.conn.interrupt();
     run.signal?.addEventListener('abort', abort);
-    const copySql =
-      `COPY (${cleanQuerySql(readCsvSql(source.csvPath, source.header, source), source.layout)}) ` +
+    const copySql = (csv: string, gzip: boolean) =>
+      `COPY (${cleanQuerySql(readCsvSql(csv, source.header, { latin1: source.latin1, gzip }), source.layout)}) ` +
       `TO ${sqlString(outDir)} (FORMAT parquet, PARTITION_BY (fecha_dato), WRITE_PARTITION_COLUMNS true, PARQUET_VERSION v2)`;
-    const copyP = duck.conn.run(copySql).then((r) => r.rowsChanged);
-    const [scanR, copyR] = await Promise.allSettled([scanP, copyP]);
+    const copyP = duck.conn.run(copySql(source.csvPath, source.gzip)).then((r) => r.rowsChanged);
+    const settled = await Promise.allSettled([scanP, copyP]);
+    const scanR = settled[0];
+    let copyR = settled[1];
+    if (
+      scanR.status === 'fulfilled' &&
+      scanR.value.problems.length > 0 &&
+      !duplicate &&
+      !run.signal?.aborted
+    ) {
+      // Rerun the reader on a copy where the problem lines are empty (same line numbers).
+      const clean = path.join(ctx.staging, 'sanitized.csv');
+      await writeWithoutLines(
+        source.csvPath,
+        source.gzip,
+        new Set(scanR.value.problems.map((p) => p.line)),
+        clean,
+        run.signal,
+      );
+      await rm(outDir, { recursive: true, force: true });
+      await duck.conn.run('DROP TABLE IF EXISTS rejects; DROP TABLE IF EXISTS reject_scans');
+      [copyR] = await Promise.allSettled([duck.conn.run(copySql(clean, false)).then((r) => r.rowsChanged)]);
+    }
     clearInterval(timer);
     run.signal?.removeEventListener('abort', abort);
     if (run.signal?.aborted)

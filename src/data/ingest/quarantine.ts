@@ -51,6 +51,8 @@ export function account(
     });
   }
   const quarantined = [...rejected.values()];
+  for (const p of scan.problems)
+    quarantined.push({ line: p.line, rule: p.rule, message: QUARANTINE_RULES[p.rule], raw: p.raw });
   for (const line of scan.blankLines)
     quarantined.push({ line, rule: 'blank_line', message: QUARANTINE_RULES.blank_line, raw: '' });
   const badKeys = scan.badKeys.filter((b) => !rejected.has(b.line));
@@ -79,7 +81,14 @@ export function account(
   return { linesRead, rowsIngested, quarantined, byRule };
 }
 
-const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+/**
+ * One CSV field of quarantine.csv. A value a spreadsheet would read as a formula (leading `=`,
+ * `+`, `-`, `@`, tab or CR: OWASP "CSV injection") is prefixed with a single quote.
+ */
+export function csvField(value: string): string {
+  const s = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
 
 /** Writes `line,rule,message,raw` rows, in line order. */
 export async function writeQuarantine(file: string, lines: QuarantinedLine[]): Promise<void> {

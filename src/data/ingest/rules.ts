@@ -63,9 +63,10 @@ export type FixRuleName = (typeof FIX_RULES)[number]['name'];
 /** Why a line was quarantined. */
 export const QUARANTINE_RULES = {
   column_count: 'wrong number of columns',
-  bad_quoting: 'a quote that does not open or close a field',
+  bad_quoting: 'a quote that does not open or close a field (an odd number of quotes)',
   invalid_encoding: 'bytes that are not valid in the file encoding',
-  line_too_long: 'line longer than the maximum line size',
+  invalid_utf8: 'bytes that are not UTF-8 in a UTF-8 file (e.g. one Latin-1 line)',
+  line_too_long: 'line longer than the maximum line size (NEXTOFFER_INGEST_MAX_LINE_BYTES)',
   unreadable: 'line the CSV reader could not parse',
   blank_line: 'empty line',
   fecha_dato_invalid: 'fecha_dato is not a YYYY-MM-DD date',

@@ -5,6 +5,7 @@
  * cannot be read — the ones ingest quarantines with their line number.
  */
 import { createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
@@ -21,15 +22,29 @@ export interface ScanResult {
   badKeys: { line: number; rule: KeyRule; raw: string }[];
   /** Data lines with a field that starts or ends with a space (outside quotes). */
   paddedLines: number;
+  /**
+   * Lines the CSV reader must not see, in file order: longer than `maxLineBytes` (never buffered:
+   * `raw` is their first bytes), not valid UTF-8 in a UTF-8 file, or with an odd number of quotes
+   * (an unclosed quote, which would swallow the following lines).
+   */
+  problems: { line: number; rule: LineRule; raw: string }[];
   /** Is line n (1-based) padded? For excluding quarantined lines from the padding count. */
   isPadded(line: number): boolean;
 }
 
 export type KeyRule = 'fecha_dato_invalid' | 'ncodpers_missing';
+export type LineRule = 'line_too_long' | 'invalid_utf8' | 'bad_quoting';
+
+/** Bytes of a too-long line kept for the quarantine file. */
+const RAW_PREFIX = 200;
 
 export interface ScanOptions {
   gzip: boolean;
   latin1: boolean;
+  /** Longest line in bytes (without its line break); longer lines are problems. */
+  maxLineBytes: number;
+  /** Called at the first problem line (ingest stops the CSV reader, which will be rerun). */
+  onProblem?: () => void;
   onBytes?: (bytesRead: number) => void;
   signal?: AbortSignal;
 }
@@ -116,6 +131,22 @@ function checkKey(buf: Buffer, start: number, end: number): KeyRule | null {
   return isValidIdField(buf, is, ie) ? null : 'ncodpers_missing';
 }
 
+/** Why the line [start, end) (no line break) must be kept from the CSV reader, if it must. */
+function lineProblem(
+  buf: Buffer,
+  start: number,
+  end: number,
+  options: ScanOptions,
+  trusted: boolean,
+): LineRule | null {
+  if (end - start > options.maxLineBytes) return 'line_too_long';
+  let quotes = 0;
+  for (let q = buf.indexOf(QUOTE, start); q >= 0 && q < end; q = buf.indexOf(QUOTE, q + 1)) quotes++;
+  if (quotes & 1) return 'bad_quoting';
+  if (!trusted && !isUtf8(buf.subarray(start, end))) return 'invalid_utf8';
+  return null;
+}
+
 export async function scanFile(file: string, options: ScanOptions): Promise<ScanResult> {
   const hash = createHash('sha256');
   const raw = createReadStream(file, { highWaterMark: 4 << 20, signal: options.signal });
@@ -132,6 +163,8 @@ export async function scanFile(file: string, options: ScanOptions): Promise<Scan
   let line = 0; // number of the line being read (1-based once started)
   const blankLines: number[] = [];
   const badKeys: ScanResult['badKeys'] = [];
+  const problems: ScanResult['problems'] = [];
+  let longLine: Buffer | null = null; // first bytes of the too-long line being skipped
   let carry: Buffer = Buffer.alloc(0);
   let paddedLines = 0;
   let padded = new Uint8Array(1 << 16);
@@ -145,6 +178,12 @@ export async function scanFile(file: string, options: ScanOptions): Promise<Scan
       return;
     }
     if (line === 1) return; // header, validated separately
+    const problem = lineProblem(buf, start, e, options, trusted);
+    if (problem) {
+      if (problems.length === 0) options.onProblem?.();
+      problems.push({ line, rule: problem, raw: buf.toString(options.latin1 ? 'latin1' : 'utf8', start, e) });
+      return;
+    }
     if (hasPadding(buf, start, e)) {
       paddedLines++;
       if (line >> 3 >= padded.length) {
@@ -158,29 +197,59 @@ export async function scanFile(file: string, options: ScanOptions): Promise<Scan
     if (rule) badKeys.push({ line, rule, raw: buf.toString(options.latin1 ? 'latin1' : 'utf8', start, e) });
   };
 
+  const max = options.maxLineBytes;
+  const tooLong = (head: Buffer) => {
+    line++;
+    if (problems.length === 0) options.onProblem?.();
+    const raw = head.toString(options.latin1 ? 'latin1' : 'utf8').replace(/\uFFFD$/, '');
+    problems.push({ line, rule: 'line_too_long', raw: `${raw}…` });
+  };
+  let trusted = options.latin1; // every line of the chunk is known valid text
   for await (const chunk of text) {
     const buf = chunk as Buffer;
     let pos = 0;
-    if (carry.length > 0) {
+    trusted = options.latin1; // a line joined across chunks is checked on its own
+    if (longLine || carry.length > 0) {
       const nl = buf.indexOf(NL);
-      if (nl < 0) {
-        carry = Buffer.concat([carry, buf]);
-        continue;
+      if (longLine) {
+        if (nl < 0) continue; // still inside the long line: its bytes are never kept
+        tooLong(longLine);
+        longLine = null;
+      } else if (nl < 0 || carry.length + nl > max + 1) {
+        if (carry.length + (nl < 0 ? buf.length : nl) > max + 1) {
+          const head = Buffer.concat([carry, buf.subarray(0, RAW_PREFIX)]).subarray(0, RAW_PREFIX);
+          carry = Buffer.alloc(0);
+          if (nl < 0) {
+            longLine = head;
+            continue;
+          }
+          tooLong(head);
+        } else {
+          carry = Buffer.concat([carry, buf]);
+          continue;
+        }
+      } else {
+        const joined = Buffer.concat([carry, buf.subarray(0, nl)]);
+        handle(joined, 0, joined.length);
       }
-      const joined = Buffer.concat([carry, buf.subarray(0, nl)]);
-      handle(joined, 0, joined.length);
       carry = Buffer.alloc(0);
       pos = nl + 1;
     }
+    trusted = options.latin1 || isUtf8(buf);
     for (;;) {
       const nl = buf.indexOf(NL, pos);
       if (nl < 0) break;
-      handle(buf, pos, nl);
+      if (nl - pos > max + 1) tooLong(buf.subarray(pos, pos + RAW_PREFIX));
+      else handle(buf, pos, nl);
       pos = nl + 1;
     }
-    if (pos < buf.length) carry = Buffer.from(buf.subarray(pos));
+    if (pos < buf.length) {
+      if (buf.length - pos > max + 1) longLine = Buffer.from(buf.subarray(pos, pos + RAW_PREFIX));
+      else carry = Buffer.from(buf.subarray(pos));
+    }
   }
-  if (carry.length > 0) handle(carry, 0, carry.length);
+  if (longLine) tooLong(longLine);
+  else if (carry.length > 0) handle(carry, 0, carry.length);
   const bitmap = padded;
   return {
     sha256: hash.digest('hex'),
@@ -188,6 +257,7 @@ export async function scanFile(file: string, options: ScanOptions): Promise<Scan
     lines: line,
     blankLines,
     badKeys,
+    problems,
     paddedLines,
     isPadded: (n: number) => n >> 3 < bitmap.length && (bitmap[n >> 3] & (1 << (n & 7))) !== 0,
   };

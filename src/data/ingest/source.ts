@@ -3,9 +3,11 @@
  * the CSV of a zip, reads the header line and matches it against the train/test layouts, and
  * decides the text encoding. Every failure is an AppError naming the file and the problem.
  */
+import { isUtf8 } from 'node:buffer';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import yauzl from 'yauzl';
@@ -27,6 +29,31 @@ export interface Source {
 }
 
 const SAMPLE = 1 << 20;
+
+/** Ingest limits (config: NEXTOFFER_INGEST_ZIP_MAX_MIB, NEXTOFFER_INGEST_ZIP_MAX_RATIO, NEXTOFFER_INGEST_MAX_LINE_BYTES). */
+export interface IngestLimits {
+  /** Largest size a zip's CSV may expand to, in bytes. */
+  zipMaxBytes: number;
+  /** Largest expanded / compressed ratio of a zip's CSV. */
+  zipMaxRatio: number;
+  /** Longest line in bytes; longer lines are quarantined as `line_too_long`. */
+  maxLineBytes: number;
+}
+
+export const DEFAULT_LIMITS: IngestLimits = {
+  zipMaxBytes: 16384 * 1024 * 1024,
+  zipMaxRatio: 100,
+  maxLineBytes: 1 << 20,
+};
+
+const MIB = 1024 * 1024;
+
+function zipBomb(file: string, what: string): AppError {
+  return new AppError(
+    'PAYLOAD_TOO_LARGE',
+    `${file}: ${what}; the dataset is unchanged and nothing extracted is kept`,
+  );
+}
 
 function formatOf(file: string): Source['format'] {
   const lower = file.toLowerCase();
@@ -106,20 +133,34 @@ function looksBinary(sample: Buffer): number {
   return -1;
 }
 
-function isUtf8(sample: Buffer): boolean {
-  // The sample may end inside a multi-byte character: drop up to 3 trailing bytes.
-  for (let cut = 0; cut < 4; cut++) {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(sample.subarray(0, sample.length - cut));
-      return true;
-    } catch {
-      if (sample.length - cut <= 0) return false;
+/**
+ * Is the text UTF-8? Counted per line of the sample holding non-ASCII bytes: Latin-1 when more of
+ * them are invalid UTF-8 than valid, so one Latin-1 line in a UTF-8 file is that line's problem
+ * (quarantined as `invalid_utf8`), not the file's encoding.
+ */
+function isUtf8Text(sample: Buffer): boolean {
+  let valid = 0;
+  let invalid = 0;
+  let start = 0;
+  while (start < sample.length) {
+    let end = sample.indexOf(10, start);
+    const last = end < 0;
+    if (last) end = sample.length;
+    const line = sample.subarray(start, end);
+    if (line.some((b) => b >= 0x80)) {
+      // The sample may end inside a multi-byte character: the last line may lose up to 3 bytes.
+      let ok = isUtf8(line);
+      for (let cut = 1; !ok && last && cut < 4 && cut < line.length; cut++)
+        ok = isUtf8(line.subarray(0, line.length - cut));
+      if (ok) valid++;
+      else invalid++;
     }
+    start = end + 1;
   }
-  return false;
+  return invalid <= valid;
 }
 
-async function extractZip(file: string, workDir: string): Promise<string> {
+async function extractZip(file: string, workDir: string, limits: IngestLimits): Promise<string> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.open(file, { lazyEntries: true, autoClose: false }, (err, z) => (err ? reject(err) : resolve(z))),
   ).catch((e: unknown) => {
@@ -148,11 +189,34 @@ async function extractZip(file: string, workDir: string): Promise<string> {
         'INPUT_UNSUPPORTED',
         `${file}: a zip must hold exactly one .csv file, found ${entries.length}`,
       );
+    const entry = entries[0];
     const out = path.join(workDir, 'source.csv');
+    const compressed = Math.max(1, entry.compressedSize);
+    const maxBytes = Math.min(limits.zipMaxBytes, limits.zipMaxRatio * compressed);
+    const limitText = (n: number, atLeast: boolean) =>
+      limits.zipMaxBytes <= limits.zipMaxRatio * compressed
+        ? `expands to ${atLeast ? 'at least ' : ''}${(n / MIB).toFixed(0)} MiB, over the limit of ${(limits.zipMaxBytes / MIB).toFixed(0)} MiB (NEXTOFFER_INGEST_ZIP_MAX_MIB)`
+        : `expands ${atLeast ? 'at least ' : ''}${(n / compressed).toFixed(0)} times its compressed size, over the limit ratio of ${limits.zipMaxRatio} (NEXTOFFER_INGEST_ZIP_MAX_RATIO)`;
+    // The size the zip declares is checked first; the bytes really inflated are counted too.
+    if (entry.uncompressedSize > maxBytes)
+      throw zipBomb(file, `${entry.fileName} ${limitText(entry.uncompressedSize, false)}`);
     const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
-      zip.openReadStream(entries[0], (err, s) => (err ? reject(err) : resolve(s))),
+      zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))),
     );
-    await pipeline(stream, createWriteStream(out));
+    let total = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        total += chunk.length;
+        if (total > maxBytes) done(zipBomb(file, `${entry.fileName} ${limitText(total, true)}`));
+        else done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(stream, counter, createWriteStream(out));
+    } catch (e) {
+      await rm(out, { force: true });
+      throw e;
+    }
     return out;
   } catch (e) {
     if (e instanceof AppError) throw e;
@@ -163,11 +227,15 @@ async function extractZip(file: string, workDir: string): Promise<string> {
 }
 
 /** Opens and validates an input; `workDir` receives a zip's extracted CSV. */
-export async function openSource(file: string, workDir: string): Promise<Source> {
+export async function openSource(
+  file: string,
+  workDir: string,
+  limits: IngestLimits = DEFAULT_LIMITS,
+): Promise<Source> {
   const st = await stat(file).catch(() => null);
   if (!st || !st.isFile()) throw new AppError('INPUT_NOT_FOUND', `${file}: no such file`);
   const format = formatOf(file);
-  const csvPath = format === 'zip' ? await extractZip(file, workDir) : file;
+  const csvPath = format === 'zip' ? await extractZip(file, workDir, limits) : file;
   const gzip = format === 'csv.gz';
   const sample = await readSample(csvPath, gzip);
   if (sample.length === 0) throw new AppError('INPUT_CORRUPT', `${file}: the file is empty`);
@@ -180,7 +248,7 @@ export async function openSource(file: string, workDir: string): Promise<Source>
   const nl = sample.indexOf(10);
   if (nl < 0 && sample.length >= SAMPLE)
     throw new AppError('INPUT_CORRUPT', `${file}: no line break in the first MiB; not a CSV file`);
-  const latin1 = !isUtf8(sample);
+  const latin1 = !isUtf8Text(sample);
   const headerLine = sample.toString(latin1 ? 'latin1' : 'utf8', 0, nl < 0 ? sample.length : nl);
   const { layout, header } = matchHeader(file, headerLine);
   return { path: file, format, csvPath, gzip, bytes: st.size, layout, header, latin1 };

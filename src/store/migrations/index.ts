@@ -10,6 +10,7 @@ import { migration005 } from './005_contacts.js';
 import { migration006 } from './006_learning.js';
 import { migration007 } from './007_scoring.js';
 import { migration008 } from './008_web_sessions.js';
+import { migration011 } from './011_run_heartbeat.js';
 
 export interface Migration {
   /** Positive integer, strictly increasing along `MIGRATIONS`. */
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration011,
 ];
