@@ -49,9 +49,7 @@ export class LoginThrottle {
       const now = this.now();
       const states = keys.map((k) => this.#state(k.key, now));
       keys.forEach((k, i) => this.#assertOpen(states[i], k.what, now));
-      const busy = states.find(
-        (s) => s.inFlight > 0 && s.failures + s.inFlight >= this.options.freeFailures,
-      );
+      const busy = states.find((s) => s.inFlight > 0 && s.failures + s.inFlight >= this.options.freeFailures);
       if (!busy) {
         for (const s of states) s.inFlight++;
         return { settle: (ok) => this.#settle(keys, states, ok) };

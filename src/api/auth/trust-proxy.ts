@@ -8,7 +8,9 @@ import { AppError } from '../../errors.js';
 
 const NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
-export function trustProxyOption(raw: string): false | string[] | ((address: string, hop: number) => boolean) {
+export function trustProxyOption(
+  raw: string,
+): false | string[] | ((address: string, hop: number) => boolean) {
   const value = raw.trim();
   if (value === '') return false;
   if (/^\d+$/.test(value)) {
