@@ -133,10 +133,10 @@ describe('users and headers over HTTP', () => {
       for (const headers of [AS.admin, as2]) await t.app.inject({ url: '/v1/users', headers });
       // Slow every statement down, as a loaded server is: a check-then-write race shows up.
       const query = t.db.query.bind(t.db);
-      t.db.query = (async (sql: string, params?: readonly unknown[]) => {
+      t.db.query = async (sql: string, params?: readonly unknown[]) => {
         await new Promise((r) => setTimeout(r, 20));
         return query(sql, params);
-      }) as typeof t.db.query;
+      };
       const [a, b] = await Promise.all([
         t.app.inject({ method: 'PATCH', url: '/v1/users/admin', headers: as2, payload: { disabled: true } }),
         t.app.inject({
