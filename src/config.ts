@@ -174,13 +174,35 @@ export const SETTINGS = {
     env: 'NEXTOFFER_AUTH_MAX_FAILURES',
     kind: 'int',
     default: '10',
-    description: 'Failed logins per user, and per client address, that lock it out for the lockout window.',
+    description:
+      'Failed logins per user name, and per client address, before the back-off starts: each further failure blocks it for 1 s, 2 s, 4 s… (at most `NEXTOFFER_AUTH_BACKOFF_MAX_SECONDS`).',
   },
   authLockoutSeconds: {
     env: 'NEXTOFFER_AUTH_LOCKOUT_SECONDS',
     kind: 'int',
     default: '300',
-    description: 'Window (seconds) in which failures are counted, and length of a lockout.',
+    description: 'Failed logins are forgotten this many seconds after the last one.',
+  },
+  authBackoffMaxSeconds: {
+    env: 'NEXTOFFER_AUTH_BACKOFF_MAX_SECONDS',
+    kind: 'int',
+    default: '60',
+    description:
+      'Longest block (seconds) after a failed login: a user whose name is being guessed can sign in again at most this long after the last guess.',
+  },
+  authOutageGraceSeconds: {
+    env: 'NEXTOFFER_AUTH_OUTAGE_GRACE_SECONDS',
+    kind: 'int',
+    default: '900',
+    description:
+      'While the database is down, HTTP Basic logins verified within this many seconds keep being accepted (0: none).',
+  },
+  trustProxy: {
+    env: 'NEXTOFFER_TRUST_PROXY',
+    kind: 'string',
+    default: '',
+    description:
+      'Reverse proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are trusted (client address for login throttling, `Secure` cookies behind TLS): a hop count (`1`), or comma-separated addresses / CIDRs (`10.0.0.0/8,loopback`). Empty: none (the socket address is the client).',
   },
   authCacheSeconds: {
     env: 'NEXTOFFER_AUTH_CACHE_SECONDS',

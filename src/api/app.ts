@@ -5,6 +5,7 @@
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -15,6 +16,7 @@ import { UserRepository } from '../store/users.js';
 import { Authenticator, type Principal } from './auth/authenticator.js';
 import { allowed, type Permission } from './auth/roles.js';
 import { readCookie, SESSION_COOKIE, SessionStore } from './auth/sessions.js';
+import { trustProxyOption } from './auth/trust-proxy.js';
 import { installErrorHandler } from './error-handler.js';
 import { Outbox } from './history/outbox.js';
 import { HistoryWriter } from './history/writer.js';
@@ -79,6 +81,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false, allowUnionTypes: true },
     },
     return503OnClosing: true,
+    trustProxy: trustProxyOption(config.trustProxy),
   });
   const metrics = options.metrics ?? createMetrics();
   const users = new UserRepository(db);
@@ -101,7 +104,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     new Authenticator(users, {
       maxFailures: Math.max(1, config.authMaxFailures),
       windowSeconds: config.authLockoutSeconds,
+      backoffMaxSeconds: Math.max(1, config.authBackoffMaxSeconds),
       cacheSeconds: config.authCacheSeconds,
+      outageGraceSeconds: config.authOutageGraceSeconds,
     }),
   );
   app.decorate('sessions', new SessionStore(db, Math.max(1, config.sessionHours) * 3600));
@@ -146,6 +151,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
   });
 
+  // Security headers on every answer; the CSP allows only this origin's scripts (the web UI and
+  // Swagger UI load no inline script) and inline styles (both set style attributes).
+  await app.register(helmet, {
+    frameguard: { action: 'deny' },
+    contentSecurityPolicy: {
+      directives: {
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'font-src': ["'self'", 'data:'],
+        'frame-ancestors': ["'none'"],
+        'upgrade-insecure-requests': null,
+      },
+    },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

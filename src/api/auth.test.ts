@@ -37,7 +37,9 @@ describe('Authenticator', () => {
     const auth = new Authenticator(users, {
       maxFailures: 3,
       windowSeconds: 60,
+      backoffMaxSeconds: 60,
       cacheSeconds: 30,
+      outageGraceSeconds: 900,
       now: () => now.t,
     });
     return { db, users, auth };
@@ -67,7 +69,7 @@ describe('Authenticator', () => {
         code: 'UNAUTHORIZED',
       });
     const e = await auth.authenticate(basic('ann'), '10.9.9.9').catch((x: unknown) => x);
-    expect(e).toMatchObject({ code: 'AUTH_LOCKED', details: { retry_after_seconds: 60 } });
+    expect(e).toMatchObject({ code: 'AUTH_LOCKED', details: { retry_after_seconds: 1 } });
     await expect(auth.authenticate(basic('ann'), '10.9.9.8')).resolves.toMatchObject({ name: 'ann' });
     await db.close();
   });

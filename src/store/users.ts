@@ -3,7 +3,7 @@
  * migration 004). Passwords are hashed by the caller (`src/api/auth/passwords.ts`).
  */
 import { AppError } from '../errors.js';
-import { sqlState, type Queryable } from './db.js';
+import { sqlState, type Database, type Queryable } from './db.js';
 
 export const ROLES = ['admin', 'operator', 'analyst', 'api'] as const;
 export type Role = (typeof ROLES)[number];
@@ -119,4 +119,37 @@ export class UserRepository {
     const [row] = await this.db.query<{ n: number }>(`select count(*) as n from users where role = 'admin'`);
     return row.n > 0;
   }
+}
+
+/**
+ * Changes the role or disabled flag of `name` in one transaction that first locks the rows of every
+ * enabled admin (and of `name`) with `SELECT … FOR UPDATE`: concurrent changes are serialised, so
+ * the last enabled admin can never be disabled or demoted (throws CONFLICT naming the rule).
+ */
+export async function updateAccessKeepingAnAdmin(
+  db: Database,
+  name: string,
+  changes: { role?: Role; disabled?: boolean },
+): Promise<User> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.query<{ name: string; role: Role; disabled: boolean }>(
+      `select name, role, disabled from users
+        where (role = 'admin' and not disabled) or name = $1
+        order by name for update`,
+      [name],
+    );
+    const current = rows.find((r) => r.name === name);
+    if (!current) throw new AppError('NOT_FOUND', `user ${JSON.stringify(name)} does not exist`);
+    const admins = rows.filter((r) => r.role === 'admin' && !r.disabled).length;
+    const losesAdmin =
+      current.role === 'admin' &&
+      !current.disabled &&
+      ((changes.role !== undefined && changes.role !== 'admin') || changes.disabled === true);
+    if (losesAdmin && admins <= 1)
+      throw new AppError(
+        'CONFLICT',
+        `user ${JSON.stringify(name)} is the last enabled admin: it cannot be disabled or demoted (enable or create another admin first)`,
+      );
+    return new UserRepository(tx).update(name, changes);
+  });
 }

@@ -3,14 +3,17 @@
  * - Verified credentials are cached for `cacheSeconds`, keyed by a SHA-256 of name and password
  *   (never the password itself): scrypt costs tens of milliseconds by design, once per cache period.
  *   `invalidate(name)` drops a user's entries (password change, disable, role change).
- * - Lockout: `maxFailures` failures within `windowSeconds` lock the user name, and separately the
- *   client address, until the window has passed (429 `AUTH_LOCKED`). A locked request costs no
- *   scrypt. Counters live in this process (each replica counts its own).
+ * - Database outage: only a definite "wrong password / disabled / unknown user" evicts a cached
+ *   login. When the database fails while re-checking, a login verified within `outageGraceSeconds`
+ *   keeps being accepted (re-checked at most every 5 s per credential).
+ * - Failed logins back off exponentially per user name, and separately per client address
+ *   (`throttle.ts`; 429 `AUTH_LOCKED`). A refused request costs no scrypt.
  */
 import { createHash } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import type { Role, UserRepository } from '../../store/users.js';
 import { DUMMY_HASH, verifyPassword } from './passwords.js';
+import { LoginThrottle } from './throttle.js';
 
 export interface Principal {
   name: string;
@@ -18,94 +21,144 @@ export interface Principal {
 }
 
 export interface AuthenticatorOptions {
+  /** Failures per user name, and per address, before the back-off starts. */
   maxFailures: number;
+  /** Failures are forgotten this long after the last one. */
   windowSeconds: number;
+  /** Longest back-off after a failure (the first one is `backoffBaseMs`, then doubling). */
+  backoffMaxSeconds: number;
+  backoffBaseMs?: number;
   cacheSeconds: number;
+  /** How long a verified login is still accepted while the database cannot re-check it. */
+  outageGraceSeconds: number;
   /** Clock in milliseconds (tests). */
   now?: () => number;
 }
 
-interface Failures {
-  times: number[];
-  lockedUntil: number;
+interface Entry {
+  principal: Principal;
+  verifiedAt: number;
+  expires: number;
 }
 
 const MAX_TRACKED = 100_000;
+const OUTAGE_RECHECK_MS = 5000;
+
+/** A wrong password, unknown or disabled user: the only outcome that evicts a cached login. */
+function isRejection(e: unknown): boolean {
+  return e instanceof AppError && e.code === 'UNAUTHORIZED';
+}
 
 export class Authenticator {
   readonly #users: UserRepository;
   readonly #options: AuthenticatorOptions;
   readonly #now: () => number;
-  readonly #cache = new Map<string, { principal: Principal; expires: number }>();
-  readonly #failures = new Map<string, Failures>();
+  readonly #cache = new Map<string, Entry>();
   readonly #pending = new Map<string, Promise<Principal>>();
+  readonly #throttle: LoginThrottle;
 
   constructor(users: UserRepository, options: AuthenticatorOptions) {
     this.#users = users;
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#throttle = new LoginThrottle(
+      {
+        freeFailures: Math.max(1, options.maxFailures),
+        baseMs: options.backoffBaseMs ?? 1000,
+        maxMs: options.backoffMaxSeconds * 1000,
+        forgetMs: options.windowSeconds * 1000,
+      },
+      this.#now,
+    );
   }
 
   /** Verifies an `Authorization` header; throws UNAUTHORIZED or AUTH_LOCKED. */
   async authenticate(header: string | undefined, address: string): Promise<Principal> {
     const credentials = parseBasic(header);
+    if (!credentials) throw new AppError('UNAUTHORIZED', 'HTTP Basic credentials are required');
     const now = this.#now();
-    const key = credentials
-      ? createHash('sha256').update(credentials.name).update('\0').update(credentials.password).digest('hex')
-      : '';
-    const cached = credentials ? this.#cache.get(key) : undefined;
-    if (credentials && cached && cached.expires > now) {
+    const key = createHash('sha256')
+      .update(credentials.name)
+      .update('\0')
+      .update(credentials.password)
+      .digest('hex');
+    const cached = this.#cache.get(key);
+    if (cached && cached.expires > now) {
       // Refresh ahead: in the last fifth of the entry's life, verify again in the background so
-      // that busy clients never wait for scrypt; a failed check just drops the entry.
+      // that busy clients never wait for scrypt; only a definite rejection drops the entry.
       if (cached.expires - now < this.#options.cacheSeconds * 200 && !this.#pending.has(key)) {
-        const again = this.#verify(credentials, key, address, now, true);
+        const again = this.#verify(credentials, key, cached);
         this.#pending.set(key, again);
         void again
           .then(
             () => undefined,
-            () => this.#cache.delete(key),
+            (e: unknown) => {
+              if (isRejection(e)) this.#cache.delete(key);
+            },
           )
           .finally(() => this.#pending.delete(key));
       }
       return cached.principal;
     }
-    this.#assertNotLocked(`addr:${address}`, now, 'this client address');
-    if (!credentials) {
-      throw new AppError('UNAUTHORIZED', 'HTTP Basic credentials are required');
-    }
     // One scrypt per credential at a time: concurrent requests with the same credentials (a
     // client's connection pool when its cache entry expires) wait for the same verification.
     const pending = this.#pending.get(key);
     if (pending) return pending;
-    const verification = this.#verify(credentials, key, address, now).finally(() =>
+    const verification = this.#attempt(credentials, key, address, cached).finally(() =>
       this.#pending.delete(key),
     );
     this.#pending.set(key, verification);
     return verification;
   }
 
-  async #verify(
+  async #attempt(
     credentials: { name: string; password: string },
     key: string,
     address: string,
-    now: number,
-    background = false,
+    stale: Entry | undefined,
   ): Promise<Principal> {
-    this.#assertNotLocked(`user:${credentials.name}`, now, `user ${JSON.stringify(credentials.name)}`);
-    const user = await this.#users.get(credentials.name);
+    const ticket = await this.#throttle.admit([
+      { key: `user:${credentials.name}`, what: `user ${JSON.stringify(credentials.name)}` },
+      { key: `addr:${address}`, what: `client address ${address}` },
+    ]);
+    try {
+      const principal = await this.#verify(credentials, key, stale);
+      ticket.settle(true);
+      return principal;
+    } catch (e) {
+      ticket.settle(isRejection(e) ? false : null);
+      throw e;
+    }
+  }
+
+  /** Checks the credentials against the database; on an outage falls back to a recent login. */
+  async #verify(
+    credentials: { name: string; password: string },
+    key: string,
+    stale: Entry | undefined,
+  ): Promise<Principal> {
+    let user;
+    try {
+      user = await this.#users.get(credentials.name);
+    } catch (e) {
+      const now = this.#now();
+      const graceMs = this.#options.outageGraceSeconds * 1000;
+      if (stale && this.#cache.get(key) === stale && now - stale.verifiedAt < graceMs) {
+        stale.expires = Math.min(now + OUTAGE_RECHECK_MS, stale.verifiedAt + graceMs);
+        return stale.principal;
+      }
+      throw e;
+    }
     const ok = await verifyPassword(credentials.password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !ok || user.disabled) {
-      if (!background) {
-        this.#fail(`addr:${address}`, now);
-        this.#fail(`user:${credentials.name}`, now);
-      }
+      this.#cache.delete(key);
       throw new AppError('UNAUTHORIZED', 'Invalid user name or password, or the user is disabled');
     }
-    this.#failures.delete(`user:${credentials.name}`);
     const principal: Principal = { name: user.name, role: user.role };
     if (this.#options.cacheSeconds > 0) {
+      const now = this.#now();
       if (this.#cache.size >= MAX_TRACKED) this.#cache.clear();
-      this.#cache.set(key, { principal, expires: now + this.#options.cacheSeconds * 1000 });
+      this.#cache.set(key, { principal, verifiedAt: now, expires: now + this.#options.cacheSeconds * 1000 });
     }
     return principal;
   }
@@ -113,36 +166,6 @@ export class Authenticator {
   /** Forgets cached credentials of `name` (after a password change, disable or role change). */
   invalidate(name: string): void {
     for (const [key, entry] of this.#cache) if (entry.principal.name === name) this.#cache.delete(key);
-  }
-
-  #assertNotLocked(key: string, now: number, what: string): void {
-    const f = this.#failures.get(key);
-    if (f && f.lockedUntil > now) {
-      const seconds = Math.ceil((f.lockedUntil - now) / 1000);
-      throw new AppError('AUTH_LOCKED', `Too many failed logins for ${what}; try again in ${seconds} s`, {
-        details: { retry_after_seconds: seconds },
-      });
-    }
-  }
-
-  #fail(key: string, now: number): void {
-    const windowMs = this.#options.windowSeconds * 1000;
-    if (this.#failures.size >= MAX_TRACKED) this.#prune(now);
-    const f = this.#failures.get(key) ?? { times: [], lockedUntil: 0 };
-    f.times = f.times.filter((t) => t > now - windowMs);
-    f.times.push(now);
-    if (f.times.length >= this.#options.maxFailures) {
-      f.lockedUntil = now + windowMs;
-      f.times = [];
-    }
-    this.#failures.set(key, f);
-  }
-
-  #prune(now: number): void {
-    const windowMs = this.#options.windowSeconds * 1000;
-    for (const [key, f] of this.#failures) {
-      if (f.lockedUntil <= now && f.times.every((t) => t <= now - windowMs)) this.#failures.delete(key);
-    }
   }
 }
 

@@ -1,11 +1,10 @@
 /**
  * Users (admin only): list, create, change role or disable (`PATCH`), reset the password.
  * Every change drops the user's cached credentials. The last enabled admin cannot be disabled
- * or demoted.
+ * or demoted, even by concurrent requests (one transaction locking the admins' rows).
  */
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../errors.js';
-import { ROLES, assertRole, type Role } from '../../store/users.js';
+import { ROLES, assertRole, updateAccessKeepingAnAdmin, type Role } from '../../store/users.js';
 import { assertPasswordAcceptable, generatePassword, hashPassword } from '../auth/passwords.js';
 import { ERROR_RESPONSES } from '../schemas.js';
 
@@ -96,15 +95,10 @@ export function userRoutes(app: FastifyInstance): void {
       const { name } = request.params as { name: string };
       const b = request.body as { role?: string; disabled?: boolean };
       if (b.role !== undefined) assertRole(b.role);
-      const current = await app.users.get(name);
-      if (!current) throw new AppError('NOT_FOUND', `user ${JSON.stringify(name)} does not exist`);
-      const losesAdmin =
-        current.role === 'admin' &&
-        !current.disabled &&
-        ((b.role !== undefined && b.role !== 'admin') || b.disabled === true);
-      if (losesAdmin && (await app.users.activeAdmins()) <= 1)
-        throw new AppError('CONFLICT', 'the last enabled admin cannot be disabled or demoted');
-      const user = await app.users.update(name, { role: b.role, disabled: b.disabled });
+      const user = await updateAccessKeepingAnAdmin(app.db, name, {
+        role: b.role,
+        disabled: b.disabled,
+      });
       app.authenticator.invalidate(name);
       return user;
     },
