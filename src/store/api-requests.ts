@@ -30,11 +30,17 @@ const CHUNK_ROWS = 500;
 const CHUNK_BYTES = 512 * 1024;
 
 /**
- * JSON text PostgreSQL's jsonb accepts: `\u0000` (valid JSON, refused by jsonb) becomes U+FFFD.
- * An escaped backslash before `u0000` is left alone.
+ * JSON text PostgreSQL stores as valid UTF-8 in text, json and jsonb: `\u0000` (valid JSON, refused
+ * by jsonb) and lone UTF-16 surrogates (which `JSON.stringify` writes as `\udXXX` escapes, refused
+ * by PostgreSQL) become U+FFFD, in values and in keys. `JSON.stringify` writes a surrogate pair as
+ * the character itself, so every surrogate escape it writes is a lone one. An escaped backslash
+ * before `u…` is left alone.
  */
 export function jsonbText(value: unknown): string {
-  return JSON.stringify(value ?? null).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd');
+  return JSON.stringify(value ?? null).replace(
+    /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g,
+    '$1\\ufffd',
+  );
 }
 
 /**

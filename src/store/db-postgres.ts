@@ -98,6 +98,13 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   // An idle pooled connection that fails (server restart) is discarded by the pool; the next
   // query reconnects or reports the failure. Without a listener the 'error' event would kill the process.
   pool.on('error', () => undefined);
+  // A checked-out client (in a transaction or in `pool.query`) has no pool listener while it is
+  // out: a server restart (57P01) would emit 'error' on it unhandled and end the process. Every
+  // client gets its own listener for its whole life; the failure reaches the caller through the
+  // failed query instead.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   try {
     await pool.query('select 1');
   } catch (e) {

@@ -65,6 +65,23 @@ describe('history writer and outbox', () => {
     expect(await count()).toBe(3);
   });
 
+  it('stores lone UTF-16 surrogates and control characters as valid text, and later records still go in', async () => {
+    expect(jsonbText({ ['k\udc00']: 'a\ud800b', pair: '\ud83d\ude00', ctl: '\u0001\u001f' })).toBe(
+      '{"k\\ufffd":"a\\ufffdb","pair":"\ud83d\ude00","ctl":"\\u0001\\u001f"}',
+    );
+    const hostile = {
+      ...record(11),
+      request: { features: { ['x\ud800']: 'lone \udfff and \u0000 \u0007' } },
+    };
+    expect(await insertHistory(db, [hostile])).toBe(1);
+    expect(await insertHistory(db, [record(12)])).toBe(1);
+    const rows = await db.query<{ request: { features: Record<string, string> } }>(
+      'select request from api_requests where id = $1',
+      [hostile.id],
+    );
+    expect(rows[0].request.features).toEqual({ 'x\ufffd': 'lone \ufffd and \ufffd \u0007' });
+  });
+
   it('writes to the outbox while the database is down and replays it exactly once when it returns', async () => {
     const q = switchable(db);
     const outbox = await Outbox.open(dir, 10_000_000);
