@@ -18,7 +18,8 @@ import {
 } from './web-ui.harness.js';
 
 /** The history table's rows, as a browser-side expression. */
-const ROWS = `document.querySelectorAll('[data-testid="history-table"] tbody tr')`;
+// Waits poll from Node, not string predicates: the server's CSP forbids the eval those use.
+const ROWS_SELECTOR = '[data-testid="history-table"] tbody tr';
 
 const basic = (name: string, password: string) =>
   `Basic ${Buffer.from(`${name}:${password}`).toString('base64')}`;
@@ -89,7 +90,7 @@ describe('web UI in headless Chromium (real server, demo data, trained models)',
     await p.click('#main-nav >> text=История');
     await p.fill('input[list="history-channels"]', 'SMS');
     await p.click('form[aria-label="filters"] button[type="submit"]');
-    await p.waitForFunction(`${ROWS}.length === 1`);
+    await expect.poll(() => p.locator(ROWS_SELECTOR).count(), { timeout: 30_000 }).toBe(1);
     // Keyboard: the row takes the focus and Enter opens its details.
     await p.focus('[data-testid="history-table"] tbody tr');
     await p.keyboard.press('Enter');
@@ -106,7 +107,7 @@ describe('web UI in headless Chromium (real server, demo data, trained models)',
     await p.click('form[aria-label="filters"] button[type="button"]'); // reset the filters
     await p.selectOption('form[aria-label="filters"] select', 'unmarked');
     await p.click('form[aria-label="filters"] button[type="submit"]');
-    await p.waitForFunction(`${ROWS}.length === 3`);
+    await expect.poll(() => p.locator(ROWS_SELECTOR).count(), { timeout: 30_000 }).toBe(3);
     const unmarked = await p.locator('[data-testid="history-table"] tbody tr').count();
     await p.check('[data-testid="history-table"] thead input[type="checkbox"]');
     await p.click('text=Отметить успехом');
@@ -129,9 +130,9 @@ describe('web UI in headless Chromium (real server, demo data, trained models)',
     // Pick a client served before: its features come from the history.
     await p.fill('input[inputmode="numeric"]', '101');
     await p.click('text=Признаки из истории');
-    await p.waitForFunction(
-      `document.querySelector('textarea[name="features"]').value.includes('"age": 35')`,
-    );
+    await expect
+      .poll(() => p.inputValue('textarea[name="features"]'), { timeout: 30_000 })
+      .toContain('"age": 35');
     await p.check('input[name="product"][value="DEPOSIT"]');
     await p.check('input[name="channel"][value="PUSH"]');
     await p.click('form[aria-label="Сгенерировать офферы"] button[type="submit"]');

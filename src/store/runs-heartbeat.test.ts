@@ -37,10 +37,10 @@ describe('run heartbeat', () => {
 
     const db = await openPglite({ dataDir: dir });
     try {
-      const runs = new Runs(db, { heartbeatMs: 50, staleAfterMs: 1000 });
+      const runs = new Runs(db, { heartbeatMs: 50, staleAfterMs: 5000 });
       const [fresh] = await runs.list();
       expect(fresh).toMatchObject({ id, status: 'running' }); // heartbeat is recent: not yet stale
-      await sleep(1200);
+      await sleep(5200);
       const [killed] = await runs.list();
       expect(killed).toMatchObject({ id, status: 'aborted' });
       expect(killed.error).toMatch(/^aborted: no heartbeat since \d{4}-\d\d-\d\dT/);
